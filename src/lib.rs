@@ -1,0 +1,10 @@
+//! Kyso: sign and check digitally signed PDF documents (PAdES) for Vietnamese public offices.
+//!
+//! The library is the whole product; the `kyso` CLI and the desktop app are thin faces over it.
+
+pub mod cms;
+pub mod message;
+pub mod pdf;
+pub mod pki;
+pub mod sign;
+pub mod token;
