@@ -3,8 +3,10 @@
 //! The library is the whole product; the `kyso` CLI and the desktop app are thin faces over it.
 
 pub mod cms;
+pub mod demo;
 pub mod message;
 pub mod pdf;
 pub mod pki;
 pub mod sign;
 pub mod token;
+pub mod vn_time;

@@ -2,6 +2,14 @@
 //!
 //! The signing workflow only sees [`DocumentSigner`]: it never knows whether the key sits on a
 //! USB token or in a PKCS#12 file, which keeps the demo mode and the token path one code path.
+//!
+//! - [`module`]: load a PKCS#11 module by path, or probe the Vietnamese CAs' module names;
+//! - [`inventory`]: slots, tokens and their certificates, paired with private keys by `CKA_ID`;
+//! - [`pin`]: the [`Pin`] secret and the token's PIN state ([`PinStatus`]);
+//! - [`session`]: one session and one login per batch ([`TokenSession`]), giving out
+//!   [`Pkcs11Signer`]s; every signature is verified with the certificate before it is returned;
+//! - [`SoftwareSigner`]: PKCS#12 and PEM keys behind the same trait;
+//! - [`softhsm`]: SoftHSM2 tokens in a folder of their own, for tests and the demo mode.
 
 /// A hash function used by a signature scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,7 +34,9 @@ pub enum SignatureScheme {
 impl SignatureScheme {
     pub fn hash(self) -> HashAlgorithm {
         match self {
-            SignatureScheme::RsaPkcs1v15(h) | SignatureScheme::RsaPss(h) | SignatureScheme::Ecdsa(h) => h,
+            SignatureScheme::RsaPkcs1v15(h)
+            | SignatureScheme::RsaPss(h)
+            | SignatureScheme::Ecdsa(h) => h,
         }
     }
 }
@@ -47,5 +57,31 @@ pub trait DocumentSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, TokenError>;
 }
 
+mod chain;
 mod error;
+pub mod inventory;
+pub mod module;
+mod pfx;
+pub mod pin;
+mod pkcs11_signer;
+mod public_key;
+mod scheme;
+pub mod session;
+pub mod softhsm;
+#[cfg(test)]
+mod softhsm_tests;
+mod software;
+#[cfg(test)]
+mod software_tests;
+
 pub use error::TokenError;
+pub use inventory::{
+    KeyPresence, ModuleInventory, TokenCertificate, TokenDescription, TokenFlags, TokenInventory,
+};
+pub use module::{Candidate, KnownModule, Module, ModuleInfo};
+pub use pin::{Pin, PinState, PinStatus};
+pub use pkcs11_signer::Pkcs11Signer;
+pub use scheme::{RsaPadding, SignerOptions};
+pub use session::TokenSession;
+pub use softhsm::SoftHsm;
+pub use software::SoftwareSigner;

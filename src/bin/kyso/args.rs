@@ -1,0 +1,166 @@
+//! The command line as `../shared/spec/cli.md` fixes it. Parsing only: resolving and running
+//! happen in the command modules.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kyso",
+    version,
+    about = "Ký và kiểm tra văn bản PDF có chữ ký số (PAdES) — sign and check signed PDF documents",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Liệt kê mô-đun PKCS#11, thiết bị ký số và chứng thư số — list PKCS#11 modules, tokens and certificates
+    Tokens(TokensArgs),
+    /// Ký văn bản PDF — sign PDF documents
+    Sign(Box<SignArgs>),
+    /// Tạo thiết bị ký thử nghiệm và ký một văn bản mẫu — create a demo token and sign a sample
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokensArgs {
+    /// Mô-đun PKCS#11 (lặp lại được; mặc định: dò các tên đã biết) — PKCS#11 module path (repeatable; default: probe)
+    #[arg(long = "module", value_name = "PATH")]
+    pub modules: Vec<PathBuf>,
+    /// Một đối tượng JSON mỗi dòng — JSON Lines on standard output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    #[value(name = "b-b")]
+    BB,
+    #[value(name = "b-t")]
+    BT,
+    #[value(name = "b-lt")]
+    BLt,
+    #[value(name = "b-lta")]
+    BLta,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::BB => "b-b",
+            Level::BT => "b-t",
+            Level::BLt => "b-lt",
+            Level::BLta => "b-lta",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RsaPadding {
+    /// RSASSA-PKCS1-v1_5 (mặc định — default)
+    Pkcs1,
+    /// RSASSA-PSS
+    Pss,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Tệp PDF cần ký — PDF files to sign
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Tệp kết quả (chỉ khi ký một tệp) — output file (one input only)
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUTPUT",
+        conflicts_with = "out_dir"
+    )]
+    pub output: Option<PathBuf>,
+    /// Thư mục kết quả: tên tệp thêm `.signed` trước `.pdf` — output folder
+    #[arg(long = "out-dir", value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Ghi đè tệp kết quả đã có — overwrite existing outputs
+    #[arg(long)]
+    pub force: bool,
+
+    #[arg(long = "module", value_name = "PATH")]
+    pub modules: Vec<PathBuf>,
+    /// Nhãn thiết bị ký — token label
+    #[arg(long, value_name = "LABEL")]
+    pub token: Option<String>,
+    /// Nhãn hoặc CKA_ID (hex) của chứng thư — certificate label or hex id
+    #[arg(long, value_name = "LABEL_OR_HEX_ID")]
+    pub cert: Option<String>,
+    /// Đọc PIN từ biến môi trường VAR — read the PIN from environment variable VAR
+    #[arg(long = "pin-env", value_name = "VAR")]
+    pub pin_env: Option<OsString>,
+
+    /// Ký bằng khóa phần mềm PKCS#12 (thử nghiệm) — sign with a software PKCS#12 key
+    #[arg(long = "software-key", value_name = "FILE.p12", conflicts_with_all = ["token", "cert"])]
+    pub software_key: Option<PathBuf>,
+    /// Biến môi trường chứa mật khẩu PKCS#12 — environment variable holding the PKCS#12 password
+    #[arg(
+        long = "software-pass-env",
+        value_name = "VAR",
+        requires = "software_key"
+    )]
+    pub software_pass_env: Option<OsString>,
+
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub contact: Option<String>,
+    /// Ký vào trường chữ ký trống có tên này, hoặc tạo trường mới — sign this empty field or create it
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
+
+    #[arg(long, value_enum, default_value = "b-b")]
+    pub level: Level,
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// Kiểu đệm RSA — RSA signature padding
+    #[arg(long = "rsa-padding", value_enum, default_value = "pkcs1")]
+    pub rsa_padding: RsaPadding,
+
+    // Visible signatures and office roles: parsed now so scripts get a clear "not yet" answer
+    // instead of "unknown option", implemented by the layout issue.
+    #[arg(long, value_name = "leader|issuer|attachment|copy")]
+    pub profile: Option<String>,
+    #[arg(long, value_name = "PNG")]
+    pub image: Option<PathBuf>,
+    #[arg(long, value_name = "PNG")]
+    pub seal: Option<PathBuf>,
+    /// Trang (tính từ 1; -1 = trang cuối) — page (1-based; -1 = last)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub page: Option<i64>,
+    #[arg(long, value_name = "X1,Y1,X2,Y2")]
+    pub rect: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub anchor: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub number: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    #[arg(long = "copy-form", value_name = "FORM")]
+    pub copy_form: Option<String>,
+
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Thư mục thử nghiệm (mặc định: ~/.local/share/kyso/demo) — demo folder
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}

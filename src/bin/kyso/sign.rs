@@ -1,0 +1,493 @@
+//! `kyso sign`: resolve inputs and outputs, open the key (token or software) once, run the
+//! gate, ask for the PIN once, sign every input, report each one.
+
+use std::path::{Path, PathBuf};
+
+use kyso::message::{Explain, Message};
+use kyso::pki::CertificateInfo;
+use kyso::sign::{self, SignError, SignatureRequest, SignedDocument};
+use kyso::token::{
+    self, DocumentSigner, KeyPresence, Module, Pin, PinState, SignerOptions, SoftwareSigner,
+    TokenError, TokenSession,
+};
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::args::{Level, RsaPadding, SignArgs};
+use crate::output::{error, json_line, say};
+use crate::tokens::{module_paths, no_module_message};
+
+/// One JSON line per input (cli.md).
+#[derive(Serialize)]
+struct SignLine<'a> {
+    input: String,
+    output: Option<String>,
+    ok: bool,
+    error: Option<Message>,
+    signer: Option<&'a SignerJson>,
+    level: &'static str,
+    sha256: Option<String>,
+    input_sha256: Option<String>,
+    field: Option<String>,
+    signing_time: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SignerJson {
+    subject: String,
+    common_name: Option<String>,
+    organisation: Option<String>,
+    issuer: String,
+    serial: String,
+    key: String,
+}
+
+impl SignerJson {
+    fn from_der(der: &[u8]) -> Option<SignerJson> {
+        let info = CertificateInfo::from_der(der).ok()?;
+        Some(SignerJson {
+            key: info.key_description(),
+            subject: info.subject,
+            common_name: info.common_name,
+            organisation: info.organisation,
+            issuer: info.issuer,
+            serial: info.serial_hex,
+        })
+    }
+}
+
+pub fn run(args: &SignArgs) -> Outcome {
+    if let Some(message) = unsupported_options(args) {
+        error(&message);
+        return Outcome::Failure;
+    }
+    let jobs = match resolve_outputs(args) {
+        Ok(jobs) => jobs,
+        Err(message) => {
+            error(&message);
+            return Outcome::Failure;
+        }
+    };
+    let options = SignerOptions {
+        rsa_padding: match args.rsa_padding {
+            RsaPadding::Pkcs1 => token::RsaPadding::Pkcs1v15,
+            RsaPadding::Pss => token::RsaPadding::Pss,
+        },
+        hash: None,
+    };
+    let request = SignatureRequest {
+        field_name: args.field.clone(),
+        // The CLI counts pages from 1 (and -1 = last); the library from 0 (and -1 = last).
+        page: match args.page {
+            Some(p) if p > 0 => p - 1,
+            Some(p) => p,
+            None => 0,
+        },
+        reason: args.reason.clone(),
+        location: args.location.clone(),
+        contact_info: args.contact.clone(),
+        signing_time: None,
+    };
+
+    if let Some(p12) = &args.software_key {
+        let signer = match open_software_key(p12, args, options) {
+            Ok(s) => s,
+            Err(message) => return fail_all(args, &jobs, &message),
+        };
+        return sign_all(args, &jobs, &signer, &request);
+    }
+
+    // A PIN must be obtainable before the token is touched (cli.md).
+    if args.pin_env.is_none() && !has_terminal() {
+        let message = Message::new(
+            "no-pin-source",
+            "Không có cách nhập PIN: không có màn hình dòng lệnh và không có --pin-env",
+            "No way to enter the PIN: no terminal and no --pin-env",
+        );
+        return fail_all(args, &jobs, &message);
+    }
+    let (paths, _) = module_paths(&args.modules);
+    if paths.is_empty() {
+        return fail_all(args, &jobs, &no_module_message());
+    }
+    let (module, token_label) = match find_token(&paths, args.token.as_deref()) {
+        Ok(found) => found,
+        Err(e) => return fail_all(args, &jobs, &e.message()),
+    };
+    let mut session = match TokenSession::open(&module, Some(&token_label)) {
+        Ok(s) => s,
+        Err(e) => return fail_all(args, &jobs, &e.message()),
+    };
+
+    // Before the PIN: the token's remaining-tries state, and the certificate's own fitness.
+    let status = match session.pin_status() {
+        Ok(s) => s,
+        Err(e) => return fail_all(args, &jobs, &e.message()),
+    };
+    if status.state == PinState::Locked {
+        return fail_all(args, &jobs, &status.state.message());
+    }
+    if status.state != PinState::Ok {
+        say("⚠ ", &status.state.message());
+    }
+    if let Err(e) = gate_before_login(&session, args.cert.as_deref(), options) {
+        return fail_all(args, &jobs, &e.message());
+    }
+
+    if session.needs_pin() {
+        let pin = match read_pin(args, &session) {
+            Ok(pin) => pin,
+            Err(message) => return fail_all(args, &jobs, &message),
+        };
+        if let Err(e) = session.login(Some(pin)) {
+            // Never retried: real tokens lock after a few wrong PINs.
+            return fail_all(args, &jobs, &e.message());
+        }
+    } else if let Err(e) = session.login(None) {
+        return fail_all(args, &jobs, &e.message());
+    }
+    let signer = match session.signer(args.cert.as_deref(), options) {
+        Ok(s) => s,
+        Err(e) => return fail_all(args, &jobs, &e.message()),
+    };
+    sign_all(args, &jobs, &signer, &request)
+}
+
+/// Signs every job with one signer (one login); keeps going after a failed document.
+fn sign_all(
+    args: &SignArgs,
+    jobs: &[(PathBuf, PathBuf)],
+    signer: &dyn DocumentSigner,
+    request: &SignatureRequest,
+) -> Outcome {
+    if let Err(e) = sign::check_signer(signer, kyso::vn_time::now()) {
+        return fail_all(args, jobs, &e.message());
+    }
+    let signer_json = SignerJson::from_der(signer.certificate_der());
+    let mut failures = 0usize;
+    for (input, output) in jobs {
+        let result = sign::sign_document(signer, input, output, request, args.force);
+        if result.is_err() {
+            failures += 1;
+        }
+        report(args, input, &result, signer_json.as_ref());
+    }
+    if failures == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    }
+}
+
+fn report(
+    args: &SignArgs,
+    input: &Path,
+    result: &Result<SignedDocument, SignError>,
+    signer: Option<&SignerJson>,
+) {
+    match result {
+        Ok(done) => {
+            if args.json {
+                json_line(&SignLine {
+                    input: input.display().to_string(),
+                    output: Some(done.output.display().to_string()),
+                    ok: true,
+                    error: None,
+                    signer,
+                    level: args.level.as_str(),
+                    sha256: Some(done.output_sha256.clone()),
+                    input_sha256: Some(done.input_sha256.clone()),
+                    field: Some(done.field_name.clone()),
+                    signing_time: Some(kyso::vn_time::iso8601(done.signing_time)),
+                });
+            }
+            eprintln!(
+                "✔ Đã ký / signed: {} → {}",
+                input.display(),
+                done.output.display()
+            );
+        }
+        Err(e) => {
+            let message = e.message();
+            if args.json {
+                json_line(&failed_line(args, input, &message));
+            }
+            say(&format!("✘ {}: ", input.display()), &message);
+        }
+    }
+}
+
+fn failed_line<'a>(args: &SignArgs, input: &Path, message: &Message) -> SignLine<'a> {
+    SignLine {
+        input: input.display().to_string(),
+        output: None,
+        ok: false,
+        error: Some(message.clone()),
+        signer: None,
+        level: args.level.as_str(),
+        sha256: None,
+        input_sha256: None,
+        field: None,
+        signing_time: None,
+    }
+}
+
+/// Nothing could be signed: say why once, report every input as not signed, exit 2.
+fn fail_all(args: &SignArgs, jobs: &[(PathBuf, PathBuf)], message: &Message) -> Outcome {
+    error(message);
+    if args.json {
+        for (input, _) in jobs {
+            json_line(&failed_line(args, input, message));
+        }
+    }
+    Outcome::Failure
+}
+
+/// Options of later issues are parsed, and refused clearly until they work.
+fn unsupported_options(args: &SignArgs) -> Option<Message> {
+    let visible = [
+        ("--profile", args.profile.is_some()),
+        ("--image", args.image.is_some()),
+        ("--seal", args.seal.is_some()),
+        ("--rect", args.rect.is_some()),
+        ("--anchor", args.anchor.is_some()),
+        ("--number", args.number.is_some()),
+        ("--date", args.date.is_some()),
+        ("--copy-form", args.copy_form.is_some()),
+        ("--tsa", args.tsa.is_some()),
+        ("--level", args.level != Level::BB),
+    ];
+    let used: Vec<&str> = visible
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .collect();
+    (!used.is_empty()).then(|| {
+        Message::new(
+            "not-supported-yet",
+            format!(
+                "Phiên bản này chưa hỗ trợ {} (chỉ ký ẩn mức PAdES B-B)",
+                used.join(", ")
+            ),
+            format!(
+                "This version does not support {} yet (invisible PAdES B-B signatures only)",
+                used.join(", ")
+            ),
+        )
+    })
+}
+
+/// Pairs each input with its output: `-o` for one input, `--out-dir` for any number.
+fn resolve_outputs(args: &SignArgs) -> Result<Vec<(PathBuf, PathBuf)>, Message> {
+    match (&args.output, &args.out_dir) {
+        (Some(out), None) if args.inputs.len() == 1 => {
+            Ok(vec![(args.inputs[0].clone(), out.clone())])
+        }
+        (Some(_), None) => Err(Message::new(
+            "usage",
+            "-o chỉ dùng khi ký một tệp; ký nhiều tệp hãy dùng --out-dir",
+            "-o takes one input; use --out-dir for several",
+        )),
+        (None, Some(dir)) => {
+            let mut jobs = Vec::new();
+            for input in &args.inputs {
+                let name = signed_name(input).ok_or_else(|| {
+                    Message::new(
+                        "usage",
+                        format!("Tên tệp không hợp lệ: {}", input.display()),
+                        format!("Not a file name: {}", input.display()),
+                    )
+                })?;
+                let output = dir.join(name);
+                if jobs.iter().any(|(_, o)| *o == output) {
+                    return Err(Message::new(
+                        "usage",
+                        format!("Hai tệp đầu vào cùng cho ra {}", output.display()),
+                        format!("Two inputs would both be written to {}", output.display()),
+                    ));
+                }
+                jobs.push((input.clone(), output));
+            }
+            Ok(jobs)
+        }
+        _ => Err(Message::new(
+            "usage",
+            "Cần -o TỆP_KẾT_QUẢ (một tệp) hoặc --out-dir THƯ_MỤC",
+            "Give -o OUTPUT (one input) or --out-dir DIR",
+        )),
+    }
+}
+
+/// `a.pdf` → `a.signed.pdf`; a name without `.pdf` gets `.signed.pdf` appended.
+fn signed_name(input: &Path) -> Option<String> {
+    let name = input.file_name()?.to_str()?;
+    let stem = name
+        .strip_suffix(".pdf")
+        .or_else(|| name.strip_suffix(".PDF"))
+        .unwrap_or(name);
+    Some(format!("{stem}.signed.pdf"))
+}
+
+fn has_terminal() -> bool {
+    std::fs::File::open("/dev/tty").is_ok()
+}
+
+/// The one token to use: named by `--token`, or the only one present in all modules.
+fn find_token(paths: &[PathBuf], wanted: Option<&str>) -> Result<(Module, String), TokenError> {
+    let mut found: Vec<(Module, String)> = Vec::new();
+    let mut all_names = Vec::new();
+    let mut last_error = None;
+    for path in paths {
+        let module = match Module::load(path) {
+            Ok(m) => m,
+            Err(e) => {
+                last_error = Some(e);
+                continue;
+            }
+        };
+        let tokens = match token::inventory::list_tokens(&module) {
+            Ok(t) => t,
+            Err(e) => {
+                last_error = Some(e);
+                continue;
+            }
+        };
+        let mut matching = Vec::new();
+        for (_, t) in tokens {
+            all_names.push(t.display_name());
+            if wanted.is_none_or(|w| t.label == w || t.serial == w) {
+                matching.push(t.label.clone());
+            }
+        }
+        for label in matching {
+            found.push((module.clone(), label));
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => match (wanted, all_names.is_empty(), last_error) {
+            (_, true, Some(e)) => Err(e),
+            (_, true, None) => Err(TokenError::NoToken),
+            (Some(w), false, _) => Err(TokenError::TokenNotFound {
+                wanted: w.to_owned(),
+                available: all_names,
+            }),
+            (None, false, _) => Err(TokenError::NoToken),
+        },
+        _ => Err(TokenError::TokenAmbiguous { tokens: all_names }),
+    }
+}
+
+/// Runs the pre-sign gate before the PIN is asked, when the certificate can already be told:
+/// an expired certificate should not cost the user a PIN entry (or a try).
+fn gate_before_login(
+    session: &TokenSession,
+    wanted: Option<&str>,
+    options: SignerOptions,
+) -> Result<(), SignError> {
+    let Ok(certificates) = session.certificates() else {
+        return Ok(()); // decided after login
+    };
+    // Before login a key's presence may be unknown: consider every certificate not known to
+    // lack a key.
+    let candidates: Vec<_> = certificates
+        .into_iter()
+        .filter(|c| c.private_key != KeyPresence::Absent || wanted.is_some())
+        .collect();
+    let chosen = match wanted {
+        Some(w) => candidates
+            .iter()
+            .filter(|c| c.is_named(w))
+            .collect::<Vec<_>>(),
+        None => candidates.iter().collect(),
+    };
+    let [one] = chosen.as_slice() else {
+        return Ok(()); // ambiguous or none: the selection after login says why
+    };
+    if one.private_key == KeyPresence::Absent {
+        return Err(SignError::Token(TokenError::CertificateNoPrivateKey {
+            certificate: one.display_name(),
+        }));
+    }
+    let Some(info) = &one.certificate else {
+        return Ok(());
+    };
+    let scheme = options.scheme_for(&info.key)?;
+    kyso::pki::check_before_signing(info, scheme, kyso::vn_time::now()).map_err(SignError::Refused)
+}
+
+fn read_pin(args: &SignArgs, session: &TokenSession) -> Result<Pin, Message> {
+    if let Some(var) = &args.pin_env {
+        return match std::env::var(var) {
+            Ok(value) => Ok(Pin::new(value)),
+            Err(_) => Err(Message::new(
+                "pin-env-missing",
+                format!(
+                    "Biến môi trường {} không có hoặc không hợp lệ",
+                    var.to_string_lossy()
+                ),
+                format!(
+                    "Environment variable {} is not set or not valid",
+                    var.to_string_lossy()
+                ),
+            )),
+        };
+    }
+    let prompt = format!(
+        "Nhập PIN của thiết bị «{}» (Enter the PIN): ",
+        session.token().label
+    );
+    rpassword::prompt_password(prompt)
+        .map(Pin::new)
+        .map_err(|e| {
+            Message::new(
+                "pin-prompt",
+                format!("Không đọc được PIN: {e}"),
+                format!("Cannot read the PIN: {e}"),
+            )
+        })
+}
+
+fn open_software_key(
+    p12: &Path,
+    args: &SignArgs,
+    options: SignerOptions,
+) -> Result<SoftwareSigner, Message> {
+    let password = match &args.software_pass_env {
+        Some(var) => std::env::var(var).map(Pin::new).map_err(|_| {
+            Message::new(
+                "password-env-missing",
+                format!("Biến môi trường {} không có", var.to_string_lossy()),
+                format!("Environment variable {} is not set", var.to_string_lossy()),
+            )
+        })?,
+        None if has_terminal() => {
+            rpassword::prompt_password("Mật khẩu tệp khóa PKCS#12 (PKCS#12 password): ")
+                .map(Pin::new)
+                .map_err(|e| Message::new("password-prompt", e.to_string(), e.to_string()))?
+        }
+        None => {
+            return Err(Message::new(
+                "no-password-source",
+                "Không có cách nhập mật khẩu: không có màn hình dòng lệnh và không có --software-pass-env",
+                "No way to enter the password: no terminal and no --software-pass-env",
+            ));
+        }
+    };
+    SoftwareSigner::from_pkcs12_file(p12, &password, options).map_err(|e| e.message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_insert_signed_before_pdf() {
+        assert_eq!(
+            signed_name(Path::new("/a/b/Quyết định.pdf")).unwrap(),
+            "Quyết định.signed.pdf"
+        );
+        assert_eq!(signed_name(Path::new("X.PDF")).unwrap(), "X.signed.pdf");
+        assert_eq!(signed_name(Path::new("noext")).unwrap(), "noext.signed.pdf");
+    }
+}

@@ -1,0 +1,167 @@
+//! Random access to a PDF's bytes without holding the file in memory.
+//!
+//! The reader asks for small windows at known offsets (an object, an xref section, the tail of
+//! the file). A file is read with positioned reads, so one `Source` can be shared by several
+//! readers without a seek position to fight over.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+/// Where a PDF's bytes come from.
+#[derive(Debug)]
+pub struct Source {
+    inner: Inner,
+    len: u64,
+}
+
+#[derive(Debug)]
+enum Inner {
+    File(File),
+    Bytes(Vec<u8>),
+}
+
+/// A run of bytes read at an offset.
+#[derive(Debug)]
+pub struct Window<'a> {
+    /// Absolute offset of `bytes[0]`.
+    pub offset: u64,
+    /// The bytes (borrowed for in-memory sources).
+    pub bytes: Cow<'a, [u8]>,
+    /// Whether the window reaches the end of the source, so a token cut at its end is complete.
+    pub at_end: bool,
+}
+
+impl Source {
+    /// Opens a file for reading. Its length is taken once: the file must not change while read.
+    pub fn open(path: &Path) -> io::Result<Source> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(Source {
+            inner: Inner::File(file),
+            len,
+        })
+    }
+
+    /// Bytes already in memory (tests, fuzzing, small documents).
+    pub fn from_bytes(bytes: Vec<u8>) -> Source {
+        let len = bytes.len() as u64;
+        Source {
+            inner: Inner::Bytes(bytes),
+            len,
+        }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the source is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Fills `buf` from `offset`; returns how many bytes were read (fewer only at the end).
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        if offset >= self.len {
+            return Ok(0);
+        }
+        let available = usize::try_from(self.len - offset).unwrap_or(usize::MAX);
+        let want = buf.len().min(available);
+        let buf = &mut buf[..want];
+        match &self.inner {
+            Inner::Bytes(bytes) => {
+                // offset < len, which came from bytes.len(), so it fits in usize.
+                let start = offset as usize;
+                buf.copy_from_slice(&bytes[start..start + want]);
+            }
+            Inner::File(file) => read_exact_at(file, buf, offset)?,
+        }
+        Ok(want)
+    }
+
+    /// Up to `max_len` bytes starting at `offset`.
+    pub fn window(&self, offset: u64, max_len: usize) -> io::Result<Window<'_>> {
+        let offset = offset.min(self.len);
+        let available = usize::try_from(self.len - offset).unwrap_or(usize::MAX);
+        let len = max_len.min(available);
+        let at_end = len == available;
+        let bytes = match &self.inner {
+            Inner::Bytes(bytes) => {
+                // offset <= len, which came from bytes.len(), so it fits in usize.
+                let start = offset as usize;
+                Cow::Borrowed(&bytes[start..start + len])
+            }
+            Inner::File(file) => {
+                let mut buf = vec![0; len];
+                read_exact_at(file, &mut buf, offset)?;
+                Cow::Owned(buf)
+            }
+        };
+        Ok(Window {
+            offset,
+            bytes,
+            at_end,
+        })
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    // `seek_read` moves the file cursor, which nothing else relies on.
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn file_and_memory_sources_agree() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        let mut tmp = tempfile::NamedTempFile::new().expect("temp file");
+        tmp.write_all(&data).expect("write");
+        let file = Source::open(tmp.path()).expect("open");
+        let memory = Source::from_bytes(data.clone());
+        for (offset, len) in [
+            (0u64, 10usize),
+            (9_990, 100),
+            (5_000, 0),
+            (10_000, 5),
+            (20_000, 5),
+        ] {
+            let a = file.window(offset, len).expect("file window");
+            let b = memory.window(offset, len).expect("memory window");
+            assert_eq!(a.bytes, b.bytes);
+            assert_eq!(a.at_end, b.at_end);
+        }
+        let w = file.window(9_990, 100).expect("window");
+        assert_eq!(w.bytes.len(), 10);
+        assert!(w.at_end);
+        assert!(!file.window(0, 10).expect("window").at_end);
+        let mut buf = [0u8; 4];
+        assert_eq!(file.read_at(9_998, &mut buf).expect("read"), 2);
+        assert_eq!(&buf[..2], &data[9_998..]);
+    }
+}
