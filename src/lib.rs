@@ -9,4 +9,5 @@ pub mod pdf;
 pub mod pki;
 pub mod sign;
 pub mod token;
+pub mod verify;
 pub mod vn_time;
