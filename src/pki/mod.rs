@@ -10,6 +10,7 @@ pub mod demo;
 pub mod gate;
 pub mod issue;
 pub mod keygen;
+pub mod trust;
 
 pub use certificate::{CertificateError, CertificateInfo, EcCurve, KeyUsageFlags, PublicKeyKind};
 pub use gate::{GateRefusal, check_before_signing};

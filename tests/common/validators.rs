@@ -26,27 +26,30 @@ pub struct PyHankoReport {
 }
 
 impl PyHankoReport {
-    /// Lines of the form `Field: INTACT:TRUSTED,UNTOUCHED` from `--executive-summary`.
-    pub fn summaries(&self) -> Vec<(String, String)> {
+    /// The status of each signature, in file order, from pyHanko's one-line-per-signature
+    /// output `FIELD:CERT_SHA256:STATUS` (e.g. `INTACT:TRUSTED,UNTOUCHED`; the status itself
+    /// contains a colon).
+    pub fn statuses(&self) -> Vec<(String, String)> {
         self.text
             .lines()
-            .filter_map(|l| {
-                let (field, verdict) = l.rsplit_once(':').map(|(a, b)| (a, b))?;
-                // The verdict itself contains a colon: split at the first ": ".
-                let _ = (field, verdict);
-                let (f, v) = l.split_once(": ")?;
-                Some((f.trim().to_string(), v.trim().to_string()))
+            .filter_map(|line| {
+                let mut parts = line.splitn(3, ':');
+                let field = parts.next()?;
+                let fingerprint = parts.next()?;
+                let status = parts.next()?;
+                (fingerprint.len() == 64 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .then(|| (field.to_string(), status.to_string()))
             })
             .collect()
     }
 }
 
-/// Runs `pyhanko sign validate --executive-summary` with `root` as the only trust anchor and
+/// Runs `pyhanko sign validate` with `root` as the only trust anchor and
 /// without revocation checks (the test PKI has no responders in this issue). Panics with
 /// pyHanko's output when it cannot run.
 pub fn pyhanko_validate(pdf: &Path, root_pem: &Path, extra: &[&str]) -> PyHankoReport {
     let out = Command::new(pyhanko_bin())
-        .args(["sign", "validate", "--executive-summary", "--no-revocation-check"])
+        .args(["sign", "validate", "--no-revocation-check"])
         .arg("--trust")
         .arg(root_pem)
         .arg("--trust-replace")
@@ -63,7 +66,7 @@ pub fn pyhanko_validate(pdf: &Path, root_pem: &Path, extra: &[&str]) -> PyHankoR
 /// verdict at the same index, e.g. `INTACT:TRUSTED,UNTOUCHED`.
 pub fn assert_pyhanko(pdf: &Path, root_pem: &Path, extra: &[&str], expected: &[&str]) {
     let report = pyhanko_validate(pdf, root_pem, extra);
-    let verdicts: Vec<String> = report.summaries().into_iter().map(|(_, v)| v).collect();
+    let verdicts: Vec<String> = report.statuses().into_iter().map(|(_, v)| v).collect();
     assert_eq!(
         verdicts, expected,
         "pyHanko's verdicts on {}:\n{}",

@@ -289,6 +289,13 @@ fn resolve_outputs(args: &SignArgs) -> Result<Vec<(PathBuf, PathBuf)>, Message> 
             "-o takes one input; use --out-dir for several",
         )),
         (None, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Message::new(
+                    "output-unwritable",
+                    format!("Không tạo được thư mục {}: {e}", dir.display()),
+                    format!("Cannot create the folder {}: {e}", dir.display()),
+                )
+            })?;
             let mut jobs = Vec::new();
             for input in &args.inputs {
                 let name = signed_name(input).ok_or_else(|| {
