@@ -12,18 +12,32 @@ use kyso::pdf::fixtures::FixtureKind;
 const TRUSTED_UNTOUCHED: &str = "INTACT:TRUSTED,UNTOUCHED";
 /// pyHanko's verdict on a signature followed by another signature: adding a signature field
 /// is "form filling" to pyHanko, an acceptable modification.
-const TRUSTED_THEN_SIGNED: &str = "INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS";
+const TRUSTED_THEN_SIGNED: &str =
+    "INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS";
 
 /// Signs `input` with key `cert` into `output`, asserting success and the JSON report.
-fn sign_ok(env: &TestEnv, cert: &str, input: &std::path::Path, output: &std::path::Path) -> serde_json::Value {
-    let out = run(env.sign().args(["--cert", cert, "-o"]).arg(output).arg(input));
+fn sign_ok(
+    env: &TestEnv,
+    cert: &str,
+    input: &std::path::Path,
+    output: &std::path::Path,
+) -> serde_json::Value {
+    let out = run(env
+        .sign()
+        .args(["--cert", cert, "-o"])
+        .arg(output)
+        .arg(input));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 1, "{}", describe(&out));
     let line = lines.into_iter().next().unwrap();
     assert_eq!(line["ok"], true);
     assert_eq!(line["output"], output.display().to_string());
-    assert_eq!(line["sha256"], sha256_file(output), "reported SHA-256 of the output");
+    assert_eq!(
+        line["sha256"],
+        sha256_file(output),
+        "reported SHA-256 of the output"
+    );
     assert_eq!(line["input_sha256"], sha256_file(input));
     assert_eq!(line["level"], "b-b");
     assert!(line["error"].is_null());
@@ -40,9 +54,17 @@ fn every_kind_of_pdf_is_signed_and_independent_validators_agree() {
         let output = env.path(&format!("{kind:?}.signed.pdf"));
         let line = sign_ok(&env, id::LEADER, &input, &output);
         assert_eq!(line["signer"]["common_name"], "Nguyễn Văn An");
-        assert_eq!(sha256_file(&input), before, "the input of {kind:?} was modified");
+        assert_eq!(
+            sha256_file(&input),
+            before,
+            "the input of {kind:?} was modified"
+        );
         // pyHanko refuses hybrid-reference files in strict mode whatever is in them.
-        let extra: &[&str] = if kind == FixtureKind::Hybrid { &["--no-strict-syntax"] } else { &[] };
+        let extra: &[&str] = if kind == FixtureKind::Hybrid {
+            &["--no-strict-syntax"]
+        } else {
+            &[]
+        };
         assert_pyhanko(&output, env.root_pem(), extra, &[TRUSTED_UNTOUCHED]);
         assert_pdfsig_valid(&output, 1);
         assert_qpdf_check(&output);
@@ -86,16 +108,31 @@ fn a_file_signed_by_pyhanko_keeps_its_signature_valid() {
     let input = env.fixture(FixtureKind::Classic);
     let by_pyhanko = env.path("pyhanko.pdf");
     let leader = &env.pki.leader;
-    let out = run(std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/pyhanko"))
-        .args(["sign", "addsig", "--field", "PyHanko", "pemder", "--no-pass", "--key"])
-        .arg(&leader.key_pem_path)
-        .arg("--cert")
-        .arg(&leader.certificate_pem_path)
-        .arg("--chain")
-        .arg(&env.pki.issuing_ca.certificate_pem_path)
-        .arg(&input)
-        .arg(&by_pyhanko));
-    assert!(out.status.success(), "pyHanko could not sign: {}", describe(&out));
+    let out = run(std::process::Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.venv/bin/pyhanko"
+    ))
+    .args([
+        "sign",
+        "addsig",
+        "--field",
+        "PyHanko",
+        "pemder",
+        "--no-pass",
+        "--key",
+    ])
+    .arg(&leader.key_pem_path)
+    .arg("--cert")
+    .arg(&leader.certificate_pem_path)
+    .arg("--chain")
+    .arg(&env.pki.issuing_ca.certificate_pem_path)
+    .arg(&input)
+    .arg(&by_pyhanko));
+    assert!(
+        out.status.success(),
+        "pyHanko could not sign: {}",
+        describe(&out)
+    );
 
     let output = env.path("both.pdf");
     sign_ok(&env, id::ORGANISATION, &by_pyhanko, &output);
@@ -114,13 +151,25 @@ fn an_existing_empty_signature_field_is_signed_by_name() {
     let env = TestEnv::new();
     let input = env.fixture(FixtureKind::Classic);
     let with_field = env.path("with-field.pdf");
-    let out = run(std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/pyhanko"))
-        .args(["sign", "addfields", "--field", "1/300,50,500,120/ChuKyLanhDao"])
-        .arg(&input)
-        .arg(&with_field));
+    let out = run(std::process::Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.venv/bin/pyhanko"
+    ))
+    .args([
+        "sign",
+        "addfields",
+        "--field",
+        "1/300,50,500,120/ChuKyLanhDao",
+    ])
+    .arg(&input)
+    .arg(&with_field));
     assert!(out.status.success(), "{}", describe(&out));
     let output = env.path("signed-field.pdf");
-    let out = run(env.sign().args(["--cert", id::LEADER, "--field", "ChuKyLanhDao", "-o"]).arg(&output).arg(&with_field));
+    let out = run(env
+        .sign()
+        .args(["--cert", id::LEADER, "--field", "ChuKyLanhDao", "-o"])
+        .arg(&output)
+        .arg(&with_field));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert_eq!(json_lines(&out)[0]["field"], "ChuKyLanhDao");
     let report = common::validators::pyhanko_validate(&output, env.root_pem(), &[]);
@@ -144,15 +193,33 @@ fn a_batch_of_twenty_files_takes_one_login() {
     }
     let out_dir = env.path("batch-out");
     let log = env.path("spy.log");
-    let out = run(env.sign_spied(&log).args(["--cert", id::LEADER, "--out-dir"]).arg(&out_dir).args(&inputs));
+    let out = run(env
+        .sign_spied(&log)
+        .args(["--cert", id::LEADER, "--out-dir"])
+        .arg(&out_dir)
+        .args(&inputs));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
-    assert_eq!(spy_calls(&log, "C_Login"), 1, "one login for the whole batch");
-    assert_eq!(spy_calls(&log, "C_OpenSession"), 1, "one session for the whole batch");
+    assert_eq!(
+        spy_calls(&log, "C_Login"),
+        1,
+        "one login for the whole batch"
+    );
+    assert_eq!(
+        spy_calls(&log, "C_OpenSession"),
+        1,
+        "one session for the whole batch"
+    );
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 20);
     for (input, line) in inputs.iter().zip(&lines) {
         assert_eq!(line["ok"], true, "{line}");
-        let output = out_dir.join(input.file_name().unwrap().to_string_lossy().replace(".pdf", ".signed.pdf"));
+        let output = out_dir.join(
+            input
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".pdf", ".signed.pdf"),
+        );
         assert_eq!(line["output"], output.display().to_string());
         assert_prefix(input, &output);
         assert_pdfsig_valid(&output, 1);
@@ -211,12 +278,20 @@ fn an_existing_output_is_kept_unless_force_is_given() {
     let input = env.fixture(FixtureKind::Classic);
     let output = env.path("exists.pdf");
     std::fs::write(&output, b"keep me").unwrap();
-    let out = run(env.sign().args(["--cert", id::LEADER, "-o"]).arg(&output).arg(&input));
+    let out = run(env
+        .sign()
+        .args(["--cert", id::LEADER, "-o"])
+        .arg(&output)
+        .arg(&input));
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert_eq!(json_lines(&out)[0]["error"]["code"], "output-exists");
     assert_eq!(std::fs::read(&output).unwrap(), b"keep me");
 
-    let out = run(env.sign().args(["--cert", id::LEADER, "--force", "-o"]).arg(&output).arg(&input));
+    let out = run(env
+        .sign()
+        .args(["--cert", id::LEADER, "--force", "-o"])
+        .arg(&output)
+        .arg(&input));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert_pdfsig_valid(&output, 1);
 }
@@ -226,7 +301,11 @@ fn the_input_is_never_the_output() {
     let env = TestEnv::new();
     let input = env.fixture(FixtureKind::Classic);
     let before = sha256_file(&input);
-    let out = run(env.sign().args(["--cert", id::LEADER, "--force", "-o"]).arg(&input).arg(&input));
+    let out = run(env
+        .sign()
+        .args(["--cert", id::LEADER, "--force", "-o"])
+        .arg(&input)
+        .arg(&input));
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert_eq!(json_lines(&out)[0]["error"]["code"], "output-is-input");
     assert_eq!(sha256_file(&input), before);
@@ -235,21 +314,33 @@ fn the_input_is_never_the_output() {
 #[test]
 fn tokens_lists_the_token_and_its_signing_certificates() {
     let env = TestEnv::new();
-    let out = run(env.kyso().args(["tokens", "--json", "--module"]).arg(env.softhsm.module_path()));
+    let out = run(env
+        .kyso()
+        .args(["tokens", "--json", "--module"])
+        .arg(env.softhsm.module_path()));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 1);
     let tokens = lines[0]["tokens"].as_array().unwrap();
-    let token = tokens.iter().find(|t| t["token"]["label"] == TOKEN).expect("the test token");
+    let token = tokens
+        .iter()
+        .find(|t| t["token"]["label"] == TOKEN)
+        .expect("the test token");
     let certs = token["certificates"].as_array().unwrap();
     let leader = certs.iter().find(|c| c["id_hex"] == id::LEADER).unwrap();
     assert_eq!(leader["certificate"]["common_name"], "Nguyễn Văn An");
     let no_key = certs.iter().find(|c| c["id_hex"] == id::NO_KEY).unwrap();
     assert_ne!(no_key["private_key"], "present");
 
-    let human = run(env.kyso().args(["tokens", "--module"]).arg(env.softhsm.module_path()));
+    let human = run(env
+        .kyso()
+        .args(["tokens", "--module"])
+        .arg(env.softhsm.module_path()));
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("Kyso Test") && text.contains("Nguyễn Văn An"), "{text}");
+    assert!(
+        text.contains("Kyso Test") && text.contains("Nguyễn Văn An"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -264,7 +355,9 @@ fn no_pin_source_fails_before_the_token_is_touched() {
         .arg(env!("CARGO_BIN_EXE_kyso"))
         .env("PKCS11SPY", env.softhsm.module_path())
         .env("PKCS11SPY_OUTPUT", &log)
-        .args(["sign", "--json", "--module", SPY_MODULE, "--token", TOKEN, "-o"])
+        .args([
+            "sign", "--json", "--module", SPY_MODULE, "--token", TOKEN, "-o",
+        ])
         .arg(&output)
         .arg(&input)
         .stdin(Stdio::null());

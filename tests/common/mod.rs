@@ -42,8 +42,8 @@ impl TestEnv {
     /// A PKI and a token holding every test key (see [`id`]).
     pub fn new() -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pki = DemoPki::generate(&dir.path().join("pki"), &DemoOptions::default())
-            .expect("test PKI");
+        let pki =
+            DemoPki::generate(&dir.path().join("pki"), &DemoOptions::default()).expect("test PKI");
         let softhsm = SoftHsm::create(&dir.path().join("hsm")).expect("SoftHSM2 (scripts/setup)");
         let keys = [
             (1, "leader", &pki.leader),
@@ -56,7 +56,11 @@ impl TestEnv {
         ];
         let keys: Vec<TokenKey<'_>> = keys
             .iter()
-            .map(|(id, label, identity)| TokenKey { id: *id, label, identity })
+            .map(|(id, label, identity)| TokenKey {
+                id: *id,
+                label,
+                identity,
+            })
             .collect();
         provision_token(&softhsm, TOKEN, PIN, &pki, &keys).expect("provision token");
         softhsm
@@ -139,8 +143,16 @@ pub fn sha256_file(path: &Path) -> String {
 pub fn assert_prefix(input: &Path, output: &Path) {
     let a = std::fs::read(input).unwrap();
     let b = std::fs::read(output).unwrap();
-    assert!(b.len() > a.len(), "{} is not longer than its input", output.display());
-    assert!(b[..a.len()] == a[..], "{} does not start with its input", output.display());
+    assert!(
+        b.len() > a.len(),
+        "{} is not longer than its input",
+        output.display()
+    );
+    assert!(
+        b[..a.len()] == a[..],
+        "{} does not start with its input",
+        output.display()
+    );
 }
 
 /// Calls of `function` in a pkcs11-spy log.
@@ -154,12 +166,20 @@ pub fn spy_calls(log: &Path, function: &str) -> usize {
 /// Files in `dir` (to prove nothing was left behind).
 pub fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
 }
 
 pub fn corpus(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pdfs")).join(name)
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/pdfs"
+    ))
+    .join(name)
 }

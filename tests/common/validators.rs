@@ -57,8 +57,8 @@ pub fn pyhanko_validate(pdf: &Path, root_pem: &Path, extra: &[&str]) -> PyHankoR
         .arg(pdf)
         .output()
         .expect("run pyhanko");
-    let text = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     PyHankoReport { text }
 }
 
@@ -68,7 +68,8 @@ pub fn assert_pyhanko(pdf: &Path, root_pem: &Path, extra: &[&str], expected: &[&
     let report = pyhanko_validate(pdf, root_pem, extra);
     let verdicts: Vec<String> = report.statuses().into_iter().map(|(_, v)| v).collect();
     assert_eq!(
-        verdicts, expected,
+        verdicts,
+        expected,
         "pyHanko's verdicts on {}:\n{}",
         pdf.display(),
         report.text
@@ -91,7 +92,9 @@ pub fn pdfsig(pdf: &Path) -> String {
 /// the whole document.
 pub fn assert_pdfsig_valid(pdf: &Path, count: usize) {
     let text = pdfsig(pdf);
-    let valid = text.matches("Signature Validation: Signature is Valid.").count();
+    let valid = text
+        .matches("Signature Validation: Signature is Valid.")
+        .count();
     assert_eq!(valid, count, "pdfsig on {}:\n{text}", pdf.display());
     let signatures = text.matches("Signature #").count();
     assert_eq!(signatures, count, "pdfsig on {}:\n{text}", pdf.display());
@@ -111,8 +114,8 @@ pub fn assert_qpdf_check(pdf: &Path) {
         .arg(pdf)
         .output()
         .expect("run qpdf (apt package qpdf; run scripts/setup)");
-    let text = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && !text.contains("WARNING"),
         "qpdf --check on {}:\n{text}",

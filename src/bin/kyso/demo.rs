@@ -19,8 +19,36 @@ fn default_dir() -> PathBuf {
     base.join("kyso").join("demo")
 }
 
+/// A real token plugged in: the first probed module other than SoftHSM that shows a token.
+fn real_token() -> Option<(PathBuf, String)> {
+    let candidates = kyso::token::module::probe();
+    for path in kyso::token::module::found_paths(&candidates) {
+        if path.to_string_lossy().contains("softhsm") {
+            continue;
+        }
+        let Ok(module) = kyso::token::Module::load(&path) else {
+            continue;
+        };
+        if let Ok(tokens) = kyso::token::inventory::list_tokens(&module)
+            && let Some((_, token)) = tokens.into_iter().next()
+        {
+            return Some((path, token.label));
+        }
+    }
+    None
+}
+
 pub fn run(args: &DemoArgs) -> Outcome {
     let dir = args.dir.clone().unwrap_or_else(default_dir);
+    if let Some((module, label)) = real_token() {
+        if std::fs::File::open("/dev/tty").is_ok() {
+            return sign_with_real_token(&dir, &module, &label, args.json);
+        }
+        eprintln!(
+            "Có thiết bị «{label}» nhưng không có màn hình để nhập PIN: dùng thiết bị thử nghiệm / \
+             token «{label}» found, but no terminal to enter its PIN: using the demo token"
+        );
+    }
     eprintln!("DEMO — không có giá trị pháp lý / no legal value");
     let demo = match DemoToken::ensure(&dir) {
         Ok(d) => d,
@@ -103,6 +131,48 @@ pub fn run(args: &DemoArgs) -> Outcome {
         demo.softhsm.module_path().display()
     );
     Outcome::Success
+}
+
+/// A real token is plugged in: sign the sample with it, the PIN asked on the terminal.
+fn sign_with_real_token(
+    dir: &std::path::Path,
+    module: &std::path::Path,
+    label: &str,
+    json: bool,
+) -> Outcome {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        error(&Message::new("demo-folder", e.to_string(), e.to_string()));
+        return Outcome::Failure;
+    }
+    let sample = dir.join("van-ban-mau.pdf");
+    let signed = dir.join("van-ban-mau.signed.pdf");
+    if let Err(e) = kyso::pdf::fixtures::write_classic_pdf(&sample, 2) {
+        error(&Message::new("demo-sample", e.to_string(), e.to_string()));
+        return Outcome::Failure;
+    }
+    eprintln!(
+        "Dùng thiết bị thật «{label}» / using the real token «{label}» ({})",
+        module.display()
+    );
+    let Ok(exe) = std::env::current_exe() else {
+        return Outcome::Failure;
+    };
+    let mut command = Command::new(exe);
+    command
+        .arg("sign")
+        .arg("--module")
+        .arg(module)
+        .args(["--token", label, "--force"]);
+    if json {
+        command.arg("--json");
+    }
+    command.arg("-o").arg(&signed).arg(&sample);
+    if run_child(command) {
+        eprintln!("Văn bản đã ký / signed: {}", signed.display());
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    }
 }
 
 fn run_child(mut command: Command) -> bool {
