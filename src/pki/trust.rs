@@ -454,7 +454,7 @@ fn certificates_in(bytes: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
         if out.len() == MAX_CERTIFICATES_PER_FILE {
             return Err(TrustError::TooLarge);
         }
-        let (_, der) = der::pem::decode_vec(block[..end].as_bytes())
+        let (_, der) = der::pem::decode_vec(&block.as_bytes()[..end])
             .map_err(|e| TrustError::Pem(e.to_string()))?;
         out.push(der);
         rest = &block[end..];
