@@ -17,6 +17,7 @@ use x509_cert::serial_number::SerialNumber;
 
 use super::CmsError;
 use super::algorithm::{digest, hash_from_identifier};
+use super::digest::DigestAlgorithm;
 use crate::token::HashAlgorithm;
 
 /// id-aa-signingCertificateV2 (RFC 5035 §3).
@@ -77,28 +78,83 @@ impl EssCertIdV2 {
         }
     }
 
-    /// Whether this certID identifies `certificate`, given as its original DER.
+    /// Whether this certID identifies `certificate`, given as its original DER. Any hash a
+    /// validator knows is accepted here (SHA-1 and SHA-3 included): which hashes are strong
+    /// enough is for the caller to judge.
     pub fn matches(
         &self,
         certificate_der: &[u8],
         certificate: &Certificate,
     ) -> Result<bool, CmsError> {
-        let hash = self.hash()?;
-        if digest(hash, certificate_der) != self.cert_hash.as_bytes() {
-            return Ok(false);
-        }
-        // RFC 5035 §4: when issuerSerial is present it must match the certificate too.
-        Ok(match &self.issuer_serial {
-            None => true,
-            Some(issuer_serial) => {
-                let tbs = certificate.tbs_certificate();
-                issuer_serial.serial_number == *tbs.serial_number()
-                    && issuer_serial.issuer.iter().any(
-                        |name| matches!(name, GeneralName::DirectoryName(n) if n == tbs.issuer()),
-                    )
-            }
-        })
+        let hash = match &self.hash_algorithm {
+            None => DigestAlgorithm::Sha256,
+            Some(algorithm) => DigestAlgorithm::from_oid(&algorithm.oid).ok_or_else(|| {
+                CmsError::UnsupportedAlgorithm {
+                    oid: algorithm.oid.to_string(),
+                }
+            })?,
+        };
+        Ok(hash.digest(certificate_der) == self.cert_hash.as_bytes()
+            && issuer_serial_matches(self.issuer_serial.as_ref(), certificate))
     }
+}
+
+/// RFC 5035 §4 (and RFC 2634 §5.4.1): when issuerSerial is present it must name the
+/// certificate too.
+fn issuer_serial_matches(issuer_serial: Option<&IssuerSerial>, certificate: &Certificate) -> bool {
+    match issuer_serial {
+        None => true,
+        Some(issuer_serial) => {
+            let tbs = certificate.tbs_certificate();
+            issuer_serial.serial_number == *tbs.serial_number()
+                && issuer_serial
+                    .issuer
+                    .iter()
+                    .any(|name| matches!(name, GeneralName::DirectoryName(n) if n == tbs.issuer()))
+        }
+    }
+}
+
+/// ```text
+/// SigningCertificate ::=  SEQUENCE {
+///     certs        SEQUENCE OF ESSCertID,
+///     policies     SEQUENCE OF PolicyInformation OPTIONAL
+/// }
+/// ```
+/// (RFC 2634 §5.4, the SHA-1 predecessor of [`SigningCertificateV2`], still written by
+/// time-stamping authorities and older signers.)
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub struct SigningCertificate {
+    pub certs: Vec<EssCertId>,
+    pub policies: Option<Vec<PolicyInformation>>,
+}
+
+/// ```text
+/// ESSCertID ::=  SEQUENCE {
+///      certHash                 Hash,          -- SHA-1 of the whole certificate
+///      issuerSerial             IssuerSerial OPTIONAL
+/// }
+/// ```
+#[derive(Clone, Debug, Eq, PartialEq, Sequence)]
+pub struct EssCertId {
+    pub cert_hash: OctetString,
+    pub issuer_serial: Option<IssuerSerial>,
+}
+
+impl EssCertId {
+    /// Whether this certID identifies `certificate`, given as its original DER.
+    pub fn matches(&self, certificate_der: &[u8], certificate: &Certificate) -> bool {
+        DigestAlgorithm::Sha1.digest(certificate_der) == self.cert_hash.as_bytes()
+            && issuer_serial_matches(self.issuer_serial.as_ref(), certificate)
+    }
+}
+
+/// Decodes the value of a signing-certificate (v1) attribute.
+pub fn decode_signing_certificate(value_der: &[u8]) -> Result<SigningCertificate, CmsError> {
+    SigningCertificate::from_ber(value_der).map_err(|e| CmsError::Malformed {
+        what: "SigningCertificate",
+        detail: e.to_string(),
+    })
 }
 
 /// The signing-certificate-v2 attribute for the signer's certificate: one ESSCertIDv2 with

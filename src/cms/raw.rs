@@ -163,6 +163,9 @@ pub(crate) struct RawSignedData<'a> {
     pub encap_content_info: Tlv<'a>,
     /// The X.509 certificates of `certificates` (other choices skipped), in order.
     pub certificates: Vec<&'a [u8]>,
+    /// Each element of `crls` (RevocationInfoChoice: a CertificateList, an
+    /// `OtherRevocationInfoFormat`, tagged `[1]` or, as some writers do, untagged).
+    pub revocation_info: Vec<Tlv<'a>>,
     /// Each SignerInfo of `signerInfos`.
     pub signer_infos: Vec<RawSignerInfo<'a>>,
     /// Some length in the path to the SignerInfos was indefinite (BER, not DER).
@@ -176,6 +179,8 @@ pub(crate) struct RawSignerInfo<'a> {
     pub whole: &'a [u8],
     /// The `signedAttrs [0] IMPLICIT` TLV as encoded (tag 0xA0), if present.
     pub signed_attributes: Option<&'a [u8]>,
+    /// The `unsignedAttrs [1] IMPLICIT` TLV as encoded (tag 0xA1), if present.
+    pub unsigned_attributes: Option<&'a [u8]>,
 }
 
 /// DER of the OID id-signedData (1.2.840.113549.1.7.2), to compare without decoding.
@@ -223,6 +228,7 @@ pub(crate) fn signed_data(cms: &[u8]) -> Result<RawSignedData<'_>, CmsError> {
         return Err(malformed("SignedData fields out of place"));
     }
     let mut certificates = Vec::new();
+    let mut revocation_info = Vec::new();
     for field in &fields[3..fields.len() - 1] {
         match field.tag_byte() {
             Some(0xa0) => certificates.extend(
@@ -231,7 +237,7 @@ pub(crate) fn signed_data(cms: &[u8]) -> Result<RawSignedData<'_>, CmsError> {
                     .filter(|c| c.tag_byte() == Some(0x30))
                     .map(|c| c.whole),
             ),
-            Some(0xa1) => {} // crls: read by the revocation layer, not here
+            Some(0xa1) => revocation_info.extend(children(field.content, 3)?),
             _ => return Err(malformed("unexpected SignedData field")),
         }
     }
@@ -245,24 +251,116 @@ pub(crate) fn signed_data(cms: &[u8]) -> Result<RawSignedData<'_>, CmsError> {
             return Err(malformed("SignerInfo is not a SEQUENCE"));
         }
         indefinite_lengths |= info.indefinite;
-        // version, sid (SEQUENCE or [0] primitive), digestAlgorithm, [0] signedAttrs?, …
-        let signed_attributes = children(info.content, 4)?
-            .into_iter()
-            .skip(3)
-            .take(1)
-            .find(|field| field.tag_byte() == Some(0xa0))
+        // version, sid (SEQUENCE or [0] primitive), digestAlgorithm, [0] signedAttrs?,
+        // signatureAlgorithm, signature, [1] unsignedAttrs?
+        let info_fields = children(info.content, 4)?;
+        let signed_attributes = info_fields
+            .get(3)
+            .filter(|field| field.tag_byte() == Some(0xa0))
+            .map(|field| field.whole);
+        let unsigned_attributes = info_fields
+            .last()
+            .filter(|field| info_fields.len() > 5 && field.tag_byte() == Some(0xa1))
             .map(|field| field.whole);
         infos.push(RawSignerInfo {
             whole: info.whole,
             signed_attributes,
+            unsigned_attributes,
         });
     }
     Ok(RawSignedData {
         encap_content_info: *encap,
         certificates,
+        revocation_info,
         signer_infos: infos,
         indefinite_lengths,
     })
+}
+
+/// One attribute of a SignedAttributes / UnsignedAttributes SET, as encoded.
+#[derive(Debug, Clone)]
+pub(crate) struct RawAttribute<'a> {
+    /// The attribute type's OID TLV.
+    pub oid: &'a [u8],
+    /// Each value of `attrValues`, as its whole TLV.
+    pub values: Vec<&'a [u8]>,
+}
+
+/// The attributes of a `[0]`/`[1]`/SET OF Attribute TLV (RFC 5652 §5.3), in encoded order.
+pub(crate) fn attributes(set: &[u8]) -> Result<Vec<RawAttribute<'_>>, CmsError> {
+    let (outer, _) = read_tlv(set, 0)?;
+    let mut out = Vec::new();
+    for attribute in children(outer.content, 0)? {
+        let fields = children(attribute.content, 1)?;
+        let [oid, values] = fields.as_slice() else {
+            return Err(malformed("Attribute is not { type, values }"));
+        };
+        if oid.tag_byte() != Some(0x06) || values.tag_byte() != Some(0x31) {
+            return Err(malformed("Attribute fields out of place"));
+        }
+        out.push(RawAttribute {
+            oid: oid.whole,
+            values: children(values.content, 2)?
+                .into_iter()
+                .map(|v| v.whole)
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether the elements of a SET OF are in DER order (X.690 §11.6: ascending as octet strings,
+/// the shorter padded with zero octets at its end) and the SET has a definite length.
+pub(crate) fn is_der_sorted_set(set: &[u8]) -> bool {
+    let Ok((outer, _)) = read_tlv(set, 0) else {
+        return false;
+    };
+    let Ok(elements) = children(outer.content, 0) else {
+        return false;
+    };
+    !outer.indefinite
+        && elements.windows(2).all(|pair| {
+            let (a, b) = (pair[0].whole, pair[1].whole);
+            let len = a.len().max(b.len());
+            let padded = |x: &[u8], i: usize| x.get(i).copied().unwrap_or(0);
+            (0..len)
+                .map(|i| padded(a, i).cmp(&padded(b, i)))
+                .find(|o| o.is_ne())
+                .is_none_or(|o| o.is_lt())
+        })
+}
+
+/// The octets of an OCTET STRING, primitive (DER) or constructed from segments (BER,
+/// X.690 §8.7.3), bounded by the input's own size.
+pub(crate) fn octet_string(tlv: &Tlv<'_>, depth: usize) -> Result<Vec<u8>, CmsError> {
+    match tlv.tag_byte() {
+        Some(0x04) => Ok(tlv.content.to_vec()),
+        Some(0x24) => {
+            let mut out = Vec::new();
+            for segment in children(tlv.content, depth + 1)? {
+                out.extend(octet_string(&segment, depth + 1)?);
+            }
+            Ok(out)
+        }
+        _ => Err(malformed("not an OCTET STRING")),
+    }
+}
+
+/// The `eContent` octets of an EncapsulatedContentInfo (`SEQUENCE { eContentType,
+/// [0] EXPLICIT OCTET STRING OPTIONAL }`), `None` when detached.
+pub(crate) fn encapsulated_content(encap: &Tlv<'_>) -> Result<Option<Vec<u8>>, CmsError> {
+    let fields = children(encap.content, 3)?;
+    match fields.get(1) {
+        None => Ok(None),
+        Some(explicit) if explicit.tag_byte() == Some(0xa0) => {
+            let inner = children(explicit.content, 4)?;
+            let [octets] = inner.as_slice() else {
+                return Err(malformed("eContent must hold one OCTET STRING"));
+            };
+            octet_string(octets, 4).map(Some)
+        }
+        Some(_) => Err(malformed("eContent is not [0]")),
+    }
 }
 
 #[cfg(test)]
@@ -289,6 +387,53 @@ mod tests {
         long.extend([7u8; 128]);
         let (tlv, _) = read_tlv(&long, 0).unwrap();
         assert_eq!(tlv.content.len(), 128);
+    }
+
+    #[test]
+    fn der_order_of_a_set_is_judged_on_the_encodings() {
+        // SET { OCTET STRING 02, OCTET STRING 01 }: out of order.
+        let unsorted = [0x31, 0x06, 0x04, 0x01, 0x02, 0x04, 0x01, 0x01];
+        let sorted = [0x31, 0x06, 0x04, 0x01, 0x01, 0x04, 0x01, 0x02];
+        assert!(!is_der_sorted_set(&unsorted));
+        assert!(is_der_sorted_set(&sorted));
+        // The shorter encoding is padded with zeros: 04 01 01 < 04 02 01 00.
+        let padded = [0x31, 0x07, 0x04, 0x01, 0x01, 0x04, 0x02, 0x01, 0x00];
+        assert!(is_der_sorted_set(&padded));
+        // An indefinite length is not DER, whatever the order.
+        let indefinite = [0x31, 0x80, 0x04, 0x01, 0x01, 0x00, 0x00];
+        assert!(!is_der_sorted_set(&indefinite));
+        assert!(!is_der_sorted_set(&[0x31]));
+    }
+
+    #[test]
+    fn constructed_octet_strings_and_econtent() {
+        // EncapsulatedContentInfo { id-data, [0] { OCTET STRING (constructed) { "ab", "c" } } }
+        let encap = [
+            0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0,
+            0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00,
+        ];
+        let (tlv, _) = read_tlv(&encap, 0).unwrap();
+        assert_eq!(encapsulated_content(&tlv).unwrap(), Some(b"abc".to_vec()));
+        // Detached: no eContent.
+        let detached = [
+            0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+        ];
+        let (tlv, _) = read_tlv(&detached, 0).unwrap();
+        assert_eq!(encapsulated_content(&tlv).unwrap(), None);
+        // Attributes: { contentType { id-data } } read in order with their values.
+        let set = [
+            0x31, 0x18, 0x30, 0x16, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09,
+            0x03, 0x31, 0x09, 0x06, 0x07, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+        ];
+        let read = attributes(&set).unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].oid, &set[4..15]);
+        assert_eq!(read[0].values, [&set[17..]]);
+        // Cut short anywhere: an error, never a panic.
+        for len in 0..set.len() {
+            assert!(attributes(&set[..len]).is_err(), "{len}");
+        }
     }
 
     #[test]

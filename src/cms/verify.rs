@@ -1,5 +1,7 @@
-//! Checking one CMS SignedData against a document digest: the self-check right after signing,
-//! and the cryptographic core of the validator.
+//! Checking one CMS SignedData against a document digest: the strict self-check right after
+//! signing (PAdES B-B as Kyso writes it: SHA-2, RSA or ECDSA P-256/P-384, signed attributes).
+//! Signatures made by others are read by [`super::inspect`], which accepts more and reports
+//! each problem on its own.
 //!
 //! What is checked, in order (RFC 5652 §5.4–5.6, RFC 5035, ETSI EN 319 122-1 §5.2.2):
 //! 1. one SignerInfo, detached content, supported digest and signature algorithms;

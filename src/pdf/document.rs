@@ -24,7 +24,9 @@ use super::parser::{
     ParsedObject, Parser, parse_at, parse_bare_value, parse_indirect, parse_object_header,
 };
 use super::source::Source;
-use super::xref::{XrefEntry, XrefKind, XrefSection, read_chain};
+use super::xref::{
+    SectionContents, XrefEntry, XrefKind, XrefSection, read_chain, read_section_contents,
+};
 
 /// A page of the document: its object id and dictionary.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +184,35 @@ impl PdfFile {
     /// The newest cross-reference entry for an object number.
     pub fn xref_entry(&self, number: u32) -> Option<XrefEntry> {
         self.entries.get(&number).copied()
+    }
+
+    /// Every object number with its newest cross-reference entry, in number order.
+    pub fn xref_entries(&self) -> Vec<(u32, XrefEntry)> {
+        let mut entries: Vec<(u32, XrefEntry)> =
+            self.entries.iter().map(|(&n, &e)| (n, e)).collect();
+        entries.sort_unstable_by_key(|&(n, _)| n);
+        entries
+    }
+
+    /// The entries one section of this file lists, and where the section ends, read again from
+    /// the file (the merged table does not say which section defined what). For the revision
+    /// splitter: revision k's objects are those its sections list (ISO 32000-1 §7.5.6).
+    pub fn section_contents(&self, section: &XrefSection) -> Result<SectionContents> {
+        read_section_contents(&self.source, section)
+    }
+
+    /// The file as it was when its first `end` bytes were all of it: an earlier revision, when
+    /// `end` is where that revision's `%%EOF` ends (ISO 32000-1 §7.5.6). Opened and checked like
+    /// any file; shares the bytes and stays lazy.
+    pub fn at_revision(&self, end: u64) -> Result<PdfFile> {
+        PdfFile::from_source(self.source.prefix(end))
+    }
+
+    /// The object numbers an object stream (§7.5.7) holds, in stream order. Lets a validator see
+    /// which objects change when an update rewrites the stream itself.
+    pub fn object_stream_members(&self, number: u32) -> Result<Vec<u32>> {
+        let stream = self.object_stream(number, 0)?;
+        Ok(stream.objects.iter().map(|&(n, _)| n).collect())
     }
 
     /// The document catalog's id.

@@ -15,13 +15,16 @@
 //! [`object`], `filter` (§7.4), [`xref`] (§7.5), [`document`] (the open file, catalog, pages,
 //! DocMDP). Writing side: [`writer`] (serialization), [`update`] (incremental updates with a
 //! signature placeholder), [`sigfield`] (signature field, widget and AcroForm). [`text`] holds
-//! text strings and dates.
+//! text strings and dates. Text that people read: [`font`] (embedded subsets of the shipped
+//! Vietnamese-capable font) and [`compose`] (small A4 documents: notices and reports).
 
+pub mod compose;
 pub mod document;
 pub mod error;
 pub(crate) mod filter;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod font;
 pub(crate) mod lexer;
 pub mod limits;
 pub mod object;
@@ -48,4 +51,4 @@ pub use source::Source;
 pub use text::{decode_text_string, pdf_date, pdf_text_string};
 pub use update::{FinishedUpdate, IncrementalUpdate, SignaturePlaceholder, byte_range_text};
 pub use writer::serialize;
-pub use xref::{XrefEntry, XrefKind, XrefSection};
+pub use xref::{SectionContents, XrefEntry, XrefKind, XrefSection};

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Where a PDF's bytes come from.
 #[derive(Debug)]
@@ -16,10 +17,11 @@ pub struct Source {
     len: u64,
 }
 
+/// Shared, so that [`Source::prefix`] views the same bytes without copying or reopening them.
 #[derive(Debug)]
 enum Inner {
-    File(File),
-    Bytes(Vec<u8>),
+    File(Arc<File>),
+    Bytes(Arc<Vec<u8>>),
 }
 
 /// A run of bytes read at an offset.
@@ -39,7 +41,7 @@ impl Source {
         let file = File::open(path)?;
         let len = file.metadata()?.len();
         Ok(Source {
-            inner: Inner::File(file),
+            inner: Inner::File(Arc::new(file)),
             len,
         })
     }
@@ -48,8 +50,22 @@ impl Source {
     pub fn from_bytes(bytes: Vec<u8>) -> Source {
         let len = bytes.len() as u64;
         Source {
-            inner: Inner::Bytes(bytes),
+            inner: Inner::Bytes(Arc::new(bytes)),
             len,
+        }
+    }
+
+    /// The first `len` bytes (at most the whole source), as a source of their own that shares
+    /// the bytes: the file as it was at an earlier revision (ISO 32000-1 §7.5.6), read as
+    /// lazily as the whole. Nothing past `len` is ever read through it.
+    pub fn prefix(&self, len: u64) -> Source {
+        let inner = match &self.inner {
+            Inner::File(file) => Inner::File(Arc::clone(file)),
+            Inner::Bytes(bytes) => Inner::Bytes(Arc::clone(bytes)),
+        };
+        Source {
+            inner,
+            len: len.min(self.len),
         }
     }
 
@@ -163,5 +179,29 @@ mod tests {
         let mut buf = [0u8; 4];
         assert_eq!(file.read_at(9_998, &mut buf).expect("read"), 2);
         assert_eq!(&buf[..2], &data[9_998..]);
+    }
+
+    #[test]
+    fn prefix_ends_where_asked_for_files_and_memory() {
+        let data: Vec<u8> = (0..1_000u32).map(|i| (i % 251) as u8).collect();
+        let mut tmp = tempfile::NamedTempFile::new().expect("temp file");
+        tmp.write_all(&data).expect("write");
+        for source in [
+            Source::open(tmp.path()).expect("open"),
+            Source::from_bytes(data.clone()),
+        ] {
+            let prefix = source.prefix(600);
+            assert_eq!(prefix.len(), 600);
+            let w = prefix.window(590, 100).expect("window");
+            assert_eq!(&w.bytes[..], &data[590..600]);
+            assert!(w.at_end);
+            let mut buf = [0u8; 8];
+            assert_eq!(prefix.read_at(600, &mut buf).expect("read"), 0);
+            assert_eq!(prefix.read_at(596, &mut buf).expect("read"), 4);
+            // A prefix longer than the source is the whole source; the source is unchanged.
+            assert_eq!(source.prefix(5_000).len(), 1_000);
+            assert_eq!(source.len(), 1_000);
+            assert_eq!(prefix.prefix(700).len(), 600);
+        }
     }
 }

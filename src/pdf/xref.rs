@@ -162,6 +162,50 @@ struct RawSection {
     kind: XrefKind,
     trailer: Dictionary,
     entries: Vec<(u32, XrefEntry)>,
+    /// Absolute offset just past the section: after the trailer dictionary's `>>` for a table,
+    /// after `endstream` (and `endobj` when present) for a stream.
+    end: u64,
+}
+
+/// What one cross-reference section lists, read again on demand: the reader keeps only the
+/// merged table, and a revision splitter needs each section's own entries and extent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionContents {
+    /// The entries of this section, one per object number. For a hybrid-reference section the
+    /// `/XRefStm` stream's entry wins over the table's, as when the chain is read (§7.5.8.4).
+    pub entries: Vec<(u32, XrefEntry)>,
+    /// Absolute offset just past the section: after the trailer dictionary of a table, after
+    /// `endstream`/`endobj` of a cross-reference stream. The revision's `startxref` and
+    /// `%%EOF` follow it.
+    pub end: u64,
+}
+
+/// Reads the section at `section.offset` (and its `/XRefStm`) again, with the same bounds as
+/// when the chain was read.
+pub(crate) fn read_section_contents(
+    source: &Source,
+    section: &XrefSection,
+) -> Result<SectionContents> {
+    let main = read_section(source, section.offset)?;
+    let mut seen = HashSet::new();
+    let mut entries = Vec::with_capacity(main.entries.len());
+    if let Some(stream_offset) = section.hybrid_stream {
+        let stream = read_section(source, stream_offset)?;
+        for (number, entry) in stream.entries {
+            if seen.insert(number) {
+                entries.push((number, entry));
+            }
+        }
+    }
+    for (number, entry) in main.entries {
+        if seen.insert(number) {
+            entries.push((number, entry));
+        }
+    }
+    Ok(SectionContents {
+        entries,
+        end: main.end,
+    })
 }
 
 /// Reads the table or stream at `offset`.
@@ -239,14 +283,17 @@ fn read_table(source: &Source, offset: u64) -> Result<RawSection> {
                     _ => return Err(LexError::Pdf(bad())),
                 }
             }
-            let trailer = match Parser::new(lexer).value()?.value {
-                Object::Dictionary(d) => d,
-                _ => return Err(LexError::Pdf(bad())),
+            let base = lexer.absolute(0);
+            let trailer = Parser::new(lexer).value()?;
+            let end = base + trailer.span.end as u64;
+            let Object::Dictionary(trailer) = trailer.value else {
+                return Err(LexError::Pdf(bad()));
             };
             Ok(RawSection {
                 kind: XrefKind::Table,
                 trailer,
                 entries,
+                end,
             })
         },
     )
@@ -318,11 +365,32 @@ fn read_stream(source: &Source, offset: u64) -> Result<RawSection> {
     let steps = filter::filter_steps(&dict, offset)?;
     let data = filter::decode(&steps, window.bytes.into_owned(), MAX_DECODED_SIZE, offset)?;
     let entries = stream_entries(&dict, &data).ok_or_else(bad)?;
+    let end = stream_end(source, data_offset + length)?;
     Ok(RawSection {
         kind: XrefKind::Stream,
         trailer: dict,
         entries,
+        end,
     })
+}
+
+/// Where a cross-reference stream ends: after `endstream` and `endobj` when they follow the
+/// data, else at the end of the data (the section is still read; whatever follows is for the
+/// revision splitter to judge).
+fn stream_end(source: &Source, data_end: u64) -> Result<u64> {
+    let window = source.window(data_end, 64)?;
+    let mut lexer = Lexer::new(&window.bytes, data_end, window.at_end);
+    let mut end = data_end;
+    for keyword in [&b"endstream"[..], b"endobj"] {
+        match lexer.next_token() {
+            Ok(Some(Spanned {
+                value: Token::Keyword(k),
+                span,
+            })) if k == keyword => end = lexer.absolute(span.end),
+            _ => break,
+        }
+    }
+    Ok(end)
 }
 
 /// Decodes the entries of a cross-reference stream from `/W`, `/Index` and `/Size`.

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod gate;
 pub mod issue;
 pub mod keygen;
+pub mod path;
+pub mod revocation;
 pub mod trust;
 
 pub use certificate::{CertificateError, CertificateInfo, EcCurve, KeyUsageFlags, PublicKeyKind};

@@ -424,11 +424,15 @@ impl TrustStore {
         if let Some(exact) = self.anchors.iter().find(|a| a.info.der == certificate.der) {
             return Some(exact);
         }
+        // Names first: reading the keys parses the certificates again.
+        let mut same_name = self
+            .anchors
+            .iter()
+            .filter(|a| a.info.subject == certificate.subject)
+            .peekable();
+        same_name.peek()?;
         let key = certificate.public_key_spki().ok()?;
-        self.anchors.iter().find(|anchor| {
-            anchor.info.subject == certificate.subject
-                && anchor.info.public_key_spki().is_ok_and(|k| k == key)
-        })
+        same_name.find(|anchor| anchor.info.public_key_spki().is_ok_and(|k| k == key))
     }
 }
 

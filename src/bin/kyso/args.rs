@@ -24,6 +24,8 @@ pub enum Command {
     Tokens(TokensArgs),
     /// Ký văn bản PDF — sign PDF documents
     Sign(Box<SignArgs>),
+    /// Kiểm tra chữ ký số của văn bản đến — check the signatures of incoming documents
+    Verify(VerifyArgs),
     /// Tạo thiết bị ký thử nghiệm và ký một văn bản mẫu — create a demo token and sign a sample
     Demo(DemoArgs),
 }
@@ -163,4 +165,38 @@ pub struct DemoArgs {
     pub dir: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Văn bản đến (mặc định, nghiêm ngặt) — incoming documents (default, strict)
+    Incoming,
+    /// Chỉ từ chối chữ ký hỏng hoặc tài liệu bị sửa — reject only broken or tampered signatures
+    Any,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Tệp PDF cần kiểm tra — PDF files to check
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    /// Thêm chứng thư gốc tin cậy (PEM hoặc DER; lặp lại được) — add a trust anchor (repeatable)
+    #[arg(long = "trust", value_name = "PEM_OR_DER")]
+    pub trust: Vec<PathBuf>,
+    /// Không truy cập mạng (OCSP/CRL) — no network access
+    #[arg(long)]
+    pub offline: bool,
+    #[arg(long, value_enum, default_value = "incoming")]
+    pub policy: PolicyArg,
+    /// Hiện chi tiết kỹ thuật — show technical details
+    #[arg(long)]
+    pub details: bool,
+    /// Ghi thông báo từ chối (văn bản và PDF) vào thư mục này — write refusal notices here
+    #[arg(long, value_name = "DIR")]
+    pub notice: Option<PathBuf>,
+    /// Tên cơ quan kiểm tra, in trên thông báo — the checking office's name, printed on notices
+    #[arg(long, value_name = "NAME")]
+    pub office: Option<String>,
 }

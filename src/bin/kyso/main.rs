@@ -6,6 +6,7 @@ mod demo;
 mod output;
 mod sign;
 mod tokens;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         args::Command::Tokens(a) => tokens::run(&a),
         args::Command::Sign(a) => sign::run(&a),
+        args::Command::Verify(a) => verify::run(&a),
         args::Command::Demo(a) => demo::run(&a),
     };
     ExitCode::from(outcome as u8)
