@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierOwned;
 
 use super::CmsError;
+use super::signature::SignatureAlgorithm;
 use crate::token::{HashAlgorithm, SignatureScheme};
 
 /// The OID of a hash function.
@@ -142,6 +143,37 @@ impl VerificationScheme {
             VerificationScheme::Ecdsa(h) => SignatureScheme::Ecdsa(h),
         }
     }
+
+    /// The same algorithm as [`signature::verify`](super::signature::verify) takes it.
+    pub(crate) fn signature_algorithm(self) -> SignatureAlgorithm {
+        match self {
+            VerificationScheme::Pkcs1v15(hash) => SignatureAlgorithm::RsaPkcs1v15 {
+                hash: Some(hash.into()),
+            },
+            VerificationScheme::Pss { hash, salt_len } => SignatureAlgorithm::RsaPss {
+                hash: Some(hash.into()),
+                mgf_hash: Some(hash.into()),
+                salt_len,
+            },
+            VerificationScheme::Ecdsa(hash) => SignatureAlgorithm::Ecdsa {
+                hash: Some(hash.into()),
+            },
+        }
+    }
+}
+
+/// A scheme we sign with, as we write it: RSASSA-PSS with a salt as long as the hash.
+impl From<SignatureScheme> for VerificationScheme {
+    fn from(scheme: SignatureScheme) -> Self {
+        match scheme {
+            SignatureScheme::RsaPkcs1v15(hash) => VerificationScheme::Pkcs1v15(hash),
+            SignatureScheme::RsaPss(hash) => VerificationScheme::Pss {
+                hash,
+                salt_len: digest_len(hash),
+            },
+            SignatureScheme::Ecdsa(hash) => VerificationScheme::Ecdsa(hash),
+        }
+    }
 }
 
 /// Reads a SignerInfo's signatureAlgorithm. `digest_hash` is the SignerInfo's digestAlgorithm,
@@ -255,6 +287,29 @@ mod tests {
                 }
             }
             assert_eq!(hash_from_identifier(&digest_algorithm(hash)).unwrap(), hash);
+        }
+    }
+
+    #[test]
+    fn our_schemes_read_back_as_written() {
+        for hash in [
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ] {
+            for scheme in [
+                SignatureScheme::RsaPkcs1v15(hash),
+                SignatureScheme::RsaPss(hash),
+                SignatureScheme::Ecdsa(hash),
+            ] {
+                let identifier = signature_algorithm(scheme).unwrap();
+                let read = verification_scheme(&identifier, hash).unwrap();
+                assert_eq!(VerificationScheme::from(scheme), read);
+                assert_eq!(
+                    Ok(read.signature_algorithm()),
+                    SignatureAlgorithm::from_identifier(&identifier)
+                );
+            }
         }
     }
 

@@ -17,6 +17,7 @@ use const_oid::ObjectIdentifier;
 use der::Decode;
 use der::asn1::OctetString;
 use serde::Serialize;
+use spki::AlgorithmIdentifierOwned;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
@@ -29,7 +30,10 @@ use super::ess::{
 };
 use super::raw::{self, Tlv};
 use super::signature::{self, SignatureAlgorithm, SignedMessage, VerifyFailure};
-use super::verify::MAX_CMS_LEN;
+
+/// CMS inputs larger than this are refused before parsing. PDF signatures are a few KiB, with
+/// embedded revocation data a few hundred KiB.
+pub const MAX_CMS_LEN: usize = 16 * 1024 * 1024;
 
 const fn oid(dotted: &str) -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap(dotted)
@@ -135,6 +139,18 @@ pub struct SignedAttributes {
     pub revocation_archival: EmbeddedRevocation,
 }
 
+impl SignedAttributes {
+    /// What the signature covers: the attributes as encoded, with the `[0] IMPLICIT` tag made
+    /// the SET OF tag (RFC 5652 §5.4), never a re-encoding.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.raw.clone();
+        if let Some(tag) = bytes.first_mut() {
+            *tag = 0x31;
+        }
+        bytes
+    }
+}
+
 /// A SignedData with exactly one SignerInfo, read for validation.
 #[derive(Debug, Clone)]
 pub struct ParsedSignedData {
@@ -144,10 +160,14 @@ pub struct ParsedSignedData {
     pub econtent: Option<Vec<u8>>,
     /// The SignerInfo's digestAlgorithm, as written.
     pub digest_algorithm_oid: ObjectIdentifier,
+    /// … with its parameters.
+    pub digest_algorithm_identifier: AlgorithmIdentifierOwned,
     /// … and as known.
     pub digest_algorithm: Option<DigestAlgorithm>,
     /// The signatureAlgorithm OID as written.
     pub signature_algorithm_oid: ObjectIdentifier,
+    /// … with its parameters.
+    pub signature_algorithm_identifier: AlgorithmIdentifierOwned,
     /// … and as read (`Err`: malformed RSASSA-PSS parameters).
     pub signature_algorithm: Result<SignatureAlgorithm, String>,
     /// The signature value.
@@ -242,10 +262,12 @@ impl ParsedSignedData {
             econtent,
             digest_algorithm_oid: signer_info.digest_alg.oid,
             digest_algorithm: DigestAlgorithm::from_oid(&signer_info.digest_alg.oid),
+            digest_algorithm_identifier: signer_info.digest_alg,
             signature_algorithm_oid: signer_info.signature_algorithm.oid,
             signature_algorithm: SignatureAlgorithm::from_identifier(
                 &signer_info.signature_algorithm,
             ),
+            signature_algorithm_identifier: signer_info.signature_algorithm,
             signature_value: signer_info.signature.as_bytes().to_vec(),
             signer_id: signer_id(&signer_info.sid),
             certificates,
@@ -299,16 +321,12 @@ impl ParsedSignedData {
             .map_err(|e| SignatureCheckError::UnknownAlgorithm(e.clone()))?;
         let hash = self.signature_hash();
         let spki = certificate.tbs_certificate().subject_public_key_info();
-        let signed_bytes;
-        let message = match &self.signed_attributes {
-            Some(attributes) => {
-                let mut bytes = attributes.raw.clone();
-                if let Some(tag) = bytes.first_mut() {
-                    *tag = 0x31;
-                }
-                signed_bytes = bytes;
-                SignedMessage::Bytes(&signed_bytes)
-            }
+        let signed_bytes = self
+            .signed_attributes
+            .as_ref()
+            .map(SignedAttributes::signed_bytes);
+        let message = match &signed_bytes {
+            Some(bytes) => SignedMessage::Bytes(bytes),
             None => SignedMessage::Digest(content_digest),
         };
         let hash = match (hash, algorithm) {

@@ -6,8 +6,8 @@
 //! - [`build_signed_data`] and [`estimate_signed_data_len`]: the SignedData, and its size
 //!   before the token is asked.
 //! - [`ess`]: the ESS signing-certificate-v2 attribute (RFC 5035), which `cms` lacks.
-//! - [`check_signed_data`]: the strict self-check after signing; it reads signed attributes and
-//!   certificates from the original bytes (module `raw`).
+//! - [`check_signed_data`]: the strict self-check after signing, on top of [`ParsedSignedData`]
+//!   and [`signature`]; it refuses at the first problem what a validator would only report.
 //! - [`inspect`]: a SignedData made by anyone, read for validation ([`ParsedSignedData`]):
 //!   BER, unsorted attributes, SHA-1 and SHA-3 ([`digest`]), RSA, PSS, ECDSA and Ed25519
 //!   ([`signature`]), embedded revocation data; each check reports on its own.
@@ -34,10 +34,8 @@ pub use build::{CmsOptions, UnsignedAttributesHook, build_signed_data, estimate_
 pub use digest::{DigestAlgorithm, Hasher};
 pub use error::{AttributeSourceError, CmsError};
 pub use inspect::{
-    BindingCheck, ParsedSignedData, SignatureCheckError, SignedAttributes, SingleValue,
+    BindingCheck, MAX_CMS_LEN, ParsedSignedData, SignatureCheckError, SignedAttributes, SingleValue,
 };
 pub use signature::{SignatureAlgorithm, VerifyFailure};
 pub use tst::TstInfo;
-pub use verify::{
-    MAX_CMS_LEN, SignerSummary, SigningCertificateBinding, UnsignedAttribute, check_signed_data,
-};
+pub use verify::{SignerSummary, SigningCertificateBinding, UnsignedAttribute, check_signed_data};

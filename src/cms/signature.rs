@@ -13,6 +13,7 @@ use der::Any;
 use serde::Serialize;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
+use super::algorithm::VerificationScheme;
 use super::digest::DigestAlgorithm;
 
 const fn oid(dotted: &str) -> ObjectIdentifier {
@@ -302,6 +303,53 @@ pub fn verify(
     message: SignedMessage<'_>,
     signature: &[u8],
 ) -> Result<(), VerifyFailure> {
+    verify_with(
+        DigestInfoParameters::NullOrAbsent,
+        algorithm,
+        hash,
+        spki,
+        message,
+        signature,
+    )
+}
+
+/// Verifies a signature made in one of the schemes Kyso signs with, as the strictest verifier
+/// the document may meet would: an RSASSA-PKCS1-v1_5 DigestInfo must have the NULL parameters
+/// RFC 8017 §9.2 writes, the only form verifiers such as ring or Go's `crypto/rsa` accept.
+/// This is for our own signatures (the token layer's check of each value, the self-check after
+/// signing), which must not pass here and then fail elsewhere; [`verify`] is for others'.
+pub(crate) fn verify_strict(
+    scheme: VerificationScheme,
+    spki: &SubjectPublicKeyInfoOwned,
+    message: SignedMessage<'_>,
+    signature: &[u8],
+) -> Result<(), VerifyFailure> {
+    verify_with(
+        DigestInfoParameters::NullOnly,
+        &scheme.signature_algorithm(),
+        scheme.hash().into(),
+        spki,
+        message,
+        signature,
+    )
+}
+
+/// Which encodings of the hash's AlgorithmIdentifier in an RSASSA-PKCS1-v1_5 DigestInfo are
+/// accepted (RFC 8017 §9.2 note 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DigestInfoParameters {
+    NullOnly,
+    NullOrAbsent,
+}
+
+fn verify_with(
+    parameters: DigestInfoParameters,
+    algorithm: &SignatureAlgorithm,
+    hash: DigestAlgorithm,
+    spki: &SubjectPublicKeyInfoOwned,
+    message: SignedMessage<'_>,
+    signature: &[u8],
+) -> Result<(), VerifyFailure> {
     use signature::hazmat::PrehashVerifier;
 
     let key = key_kind(spki);
@@ -327,8 +375,13 @@ pub fn verify(
             // The DigestInfo is built here rather than by `Pkcs1v15Sign::new::<D>()`, so that
             // every hash above is covered with one code path; RFC 8017 §9.2 note 1 lets the
             // parameters be NULL or absent, and signers in the field write both.
-            [true, false]
-                .into_iter()
+            let forms: &[bool] = match parameters {
+                DigestInfoParameters::NullOnly => &[true],
+                DigestInfoParameters::NullOrAbsent => &[true, false],
+            };
+            forms
+                .iter()
+                .copied()
                 .find_map(|with_null| {
                     let info = digest_info(hash, &hashed, with_null);
                     public
@@ -567,6 +620,37 @@ mod tests {
             Err(VerifyFailure::KeyMismatch { .. })
         ));
         assert_eq!(rsa_modulus_bits(&spki), Some(2048));
+    }
+
+    /// Our own signatures must have the DigestInfo that every verifier accepts: the strict
+    /// check refuses absent parameters, which validation of others' signatures allows.
+    #[test]
+    fn strict_verification_wants_null_digest_info_parameters() {
+        use crate::token::HashAlgorithm;
+        use der::Decode;
+        use pkcs8::DecodePrivateKey;
+        let key =
+            crate::pki::keygen::GeneratedKey::generate(crate::pki::keygen::KeyAlgorithm::Rsa(2048))
+                .unwrap();
+        let private = rsa::RsaPrivateKey::from_pkcs8_der(key.pkcs8_der()).unwrap();
+        let spki = SubjectPublicKeyInfoOwned::from_der(key.spki_der()).unwrap();
+        let scheme = VerificationScheme::Pkcs1v15(HashAlgorithm::Sha256);
+        let digest = DigestAlgorithm::Sha256.digest(b"signed attributes");
+        let sign = |with_null| {
+            let info = digest_info(DigestAlgorithm::Sha256, &digest, with_null);
+            private
+                .sign(rsa::Pkcs1v15Sign::new_unprefixed(), &info)
+                .unwrap()
+        };
+        let message = SignedMessage::Digest(&digest);
+        assert_eq!(verify_strict(scheme, &spki, message, &sign(true)), Ok(()));
+        assert_eq!(
+            verify_strict(scheme, &spki, message, &sign(false)),
+            Err(VerifyFailure::Invalid)
+        );
+        let lenient = scheme.signature_algorithm();
+        let hash = DigestAlgorithm::Sha256;
+        assert_eq!(verify(&lenient, hash, &spki, message, &sign(false)), Ok(()));
     }
 
     #[test]

@@ -17,9 +17,10 @@ pub type Result<T, E = PdfError> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PdfError {
-    /// Reading the file failed.
+    /// Reading the file failed. (A read refused because the time allowed has passed is not
+    /// this: it becomes [`PdfError::LimitExceeded`] with [`Limit::Time`], see the `From` impl.)
     #[error("cannot read the file: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
 
     // ---- Not a PDF, or damaged -------------------------------------------------------------
     /// No `%PDF-` header in the first 1024 bytes.
@@ -103,6 +104,36 @@ pub enum PdfError {
     /// The incremental update was used in a way that cannot produce a valid file.
     #[error("invalid incremental update: {0}")]
     InvalidUpdate(&'static str),
+}
+
+impl From<std::io::Error> for PdfError {
+    /// An I/O error, except a [`DeadlinePassed`](super::source::DeadlinePassed) refusal, which
+    /// is the time limit: hostile input made reading too long, not the disk.
+    fn from(e: std::io::Error) -> Self {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<super::source::DeadlinePassed>())
+        {
+            Some(passed) => PdfError::LimitExceeded {
+                limit: Limit::Time(passed.limit),
+                offset: None,
+            },
+            None => PdfError::Io(e),
+        }
+    }
+}
+
+impl PdfError {
+    /// Whether this is the time limit of a [`Deadline`](super::source::Deadline).
+    pub fn is_time_limit(&self) -> bool {
+        matches!(
+            self,
+            PdfError::LimitExceeded {
+                limit: Limit::Time(_),
+                ..
+            }
+        )
+    }
 }
 
 /// ` at byte N`, or nothing.
@@ -389,6 +420,34 @@ pub enum Limit {
     ReferenceDepth(usize),
     /// A page tree deeper than this.
     PageTreeDepth(usize),
+    /// The time allowed for reading the file (a [`Deadline`](super::source::Deadline)).
+    Time(std::time::Duration),
+}
+
+/// "2 giây", "1,5 giây", "500 ms": a time limit as a clerk reads it.
+pub fn vietnamese_duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms >= 1000 && ms.is_multiple_of(1000) {
+        format!("{} giây", ms / 1000)
+    } else if ms >= 1000 {
+        format!("{},{} giây", ms / 1000, (ms % 1000) / 100)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// "2 seconds", "1.5 seconds", "500 ms".
+pub fn english_duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms == 1000 {
+        "1 second".into()
+    } else if ms >= 1000 && ms.is_multiple_of(1000) {
+        format!("{} seconds", ms / 1000)
+    } else if ms >= 1000 {
+        format!("{}.{} seconds", ms / 1000, (ms % 1000) / 100)
+    } else {
+        format!("{ms} ms")
+    }
 }
 
 impl fmt::Display for Limit {
@@ -407,6 +466,7 @@ impl fmt::Display for Limit {
             Limit::ObjectStreamObjects(n) => write!(f, "object stream with more than {n} objects"),
             Limit::ReferenceDepth(n) => write!(f, "more than {n} references in a chain"),
             Limit::PageTreeDepth(n) => write!(f, "page tree deeper than {n} levels"),
+            Limit::Time(d) => write!(f, "checking took longer than {}", english_duration(*d)),
         }
     }
 }
@@ -427,6 +487,7 @@ impl Limit {
             Limit::ObjectStreamObjects(n) => format!("luồng đối tượng chứa hơn {n} đối tượng"),
             Limit::ReferenceDepth(n) => format!("chuỗi hơn {n} tham chiếu liên tiếp"),
             Limit::PageTreeDepth(n) => format!("cây trang sâu hơn {n} cấp"),
+            Limit::Time(d) => format!("kiểm tra lâu hơn {}", vietnamese_duration(*d)),
         }
     }
 }

@@ -9,12 +9,45 @@ use std::fs::File;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Where a PDF's bytes come from.
 #[derive(Debug)]
 pub struct Source {
     inner: Inner,
     len: u64,
+    deadline: Option<Deadline>,
+}
+
+/// A time after which every read fails with [`DeadlinePassed`].
+///
+/// Why in the source: every loop of the reader and of the validator that could be made long by
+/// a hostile file (the `/Prev` chain, object scans, revision reopening, hashing) reads through
+/// its `Source`, so one cheap clock check per read bounds them all cooperatively, without
+/// threading a parameter through every function of the PDF layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    /// When reading stops.
+    pub at: Instant,
+    /// The whole time allowed, to say which limit was hit.
+    pub limit: Duration,
+}
+
+impl Deadline {
+    /// Whether the deadline has passed.
+    pub fn passed(&self) -> bool {
+        Instant::now() >= self.at
+    }
+}
+
+/// The error a read returns once the source's [`Deadline`] has passed. It travels as the
+/// payload of an [`io::Error`] and becomes
+/// [`PdfError::LimitExceeded`](super::PdfError::LimitExceeded) with [`Limit::Time`](super::Limit::Time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("time limit of {} ms reached", .limit.as_millis())]
+pub struct DeadlinePassed {
+    /// The time that was allowed.
+    pub limit: Duration,
 }
 
 /// Shared, so that [`Source::prefix`] views the same bytes without copying or reopening them.
@@ -43,6 +76,7 @@ impl Source {
         Ok(Source {
             inner: Inner::File(Arc::new(file)),
             len,
+            deadline: None,
         })
     }
 
@@ -52,6 +86,26 @@ impl Source {
         Source {
             inner: Inner::Bytes(Arc::new(bytes)),
             len,
+            deadline: None,
+        }
+    }
+
+    /// The same source, whose reads fail with [`DeadlinePassed`] from `deadline` on. Prefixes
+    /// ([`Source::prefix`]) inherit it.
+    pub fn with_deadline(mut self, deadline: Deadline) -> Source {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The deadline reads obey, if any.
+    pub fn deadline(&self) -> Option<Deadline> {
+        self.deadline
+    }
+
+    fn check_deadline(&self) -> io::Result<()> {
+        match self.deadline {
+            Some(d) if d.passed() => Err(io::Error::other(DeadlinePassed { limit: d.limit })),
+            _ => Ok(()),
         }
     }
 
@@ -66,6 +120,7 @@ impl Source {
         Source {
             inner,
             len: len.min(self.len),
+            deadline: self.deadline,
         }
     }
 
@@ -80,7 +135,9 @@ impl Source {
     }
 
     /// Fills `buf` from `offset`; returns how many bytes were read (fewer only at the end).
+    /// Fails with [`DeadlinePassed`] once the deadline, if any, has passed.
     pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        self.check_deadline()?;
         if offset >= self.len {
             return Ok(0);
         }
@@ -100,6 +157,7 @@ impl Source {
 
     /// Up to `max_len` bytes starting at `offset`.
     pub fn window(&self, offset: u64, max_len: usize) -> io::Result<Window<'_>> {
+        self.check_deadline()?;
         let offset = offset.min(self.len);
         let available = usize::try_from(self.len - offset).unwrap_or(usize::MAX);
         let len = max_len.min(available);

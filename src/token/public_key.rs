@@ -9,12 +9,12 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5912;
 use der::{Decode, Encode, asn1::ObjectIdentifier as Oid};
 use rsa::traits::PublicKeyParts;
-use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
+use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Sha256, Sha384, Sha512};
-use signature::hazmat::PrehashVerifier;
 use spki::{DecodePublicKey, SubjectPublicKeyInfoOwned};
 
 use super::{HashAlgorithm, SignatureScheme, TokenError};
+use crate::cms::signature::{self, SignedMessage, VerifyFailure};
 use crate::pki::{EcCurve, PublicKeyKind};
 
 /// Names the key's algorithm (and curve) for an "unsupported key" message.
@@ -118,49 +118,35 @@ impl PublicKey {
     }
 
     /// Checks `signature` (as CMS carries it: PKCS#1 octets, or DER `Ecdsa-Sig-Value`) over the
-    /// hash `digest` of the message. Any failure means the key that signed is not this one.
+    /// hash `digest` of the message, with the verifier that later checks the whole CMS. Any
+    /// failure of the value itself means the key that signed is not this one.
     pub(crate) fn verify(
         &self,
         scheme: SignatureScheme,
         digest: &[u8],
         signature: &[u8],
     ) -> Result<(), TokenError> {
-        match (self, scheme) {
-            (PublicKey::Rsa(key), SignatureScheme::RsaPkcs1v15(hash)) => key
-                .verify(pkcs1v15_padding(hash), digest, signature)
-                .map_err(mismatch),
-            (PublicKey::Rsa(key), SignatureScheme::RsaPss(hash)) => {
-                let salt = hash.output_len();
-                match hash {
-                    HashAlgorithm::Sha256 => {
-                        key.verify(Pss::<Sha256>::new_with_salt(salt), digest, signature)
-                    }
-                    HashAlgorithm::Sha384 => {
-                        key.verify(Pss::<Sha384>::new_with_salt(salt), digest, signature)
-                    }
-                    HashAlgorithm::Sha512 => {
-                        key.verify(Pss::<Sha512>::new_with_salt(salt), digest, signature)
-                    }
+        let spki = SubjectPublicKeyInfoOwned::from_der(&self.to_spki_der()?).map_err(|e| {
+            TokenError::UnsupportedKey {
+                key: format!("public key ({e})"),
+            }
+        })?;
+        signature::verify_strict(
+            scheme.into(),
+            &spki,
+            SignedMessage::Digest(digest),
+            signature,
+        )
+        .map_err(|failure| match failure {
+            VerifyFailure::Invalid => TokenError::KeyCertificateMismatch,
+            VerifyFailure::KeyMismatch { .. } | VerifyFailure::Unsupported(_) => {
+                TokenError::MechanismNotSupported {
+                    scheme: format!("{} with {}", scheme_name(scheme), self.kind()),
                 }
-                .map_err(mismatch)
             }
-            (PublicKey::P256(key), SignatureScheme::Ecdsa(_)) => {
-                let signature = p256::ecdsa::Signature::from_der(signature).map_err(mismatch)?;
-                key.verify_prehash(digest, &signature).map_err(mismatch)
-            }
-            (PublicKey::P384(key), SignatureScheme::Ecdsa(_)) => {
-                let signature = p384::ecdsa::Signature::from_der(signature).map_err(mismatch)?;
-                key.verify_prehash(digest, &signature).map_err(mismatch)
-            }
-            (key, scheme) => Err(TokenError::MechanismNotSupported {
-                scheme: format!("{} with {}", scheme_name(scheme), key.kind()),
-            }),
-        }
+            VerifyFailure::BadKey(reason) => TokenError::UnsupportedKey { key: reason },
+        })
     }
-}
-
-fn mismatch<E>(_: E) -> TokenError {
-    TokenError::KeyCertificateMismatch
 }
 
 /// PKCS#1 v1.5 padding for `hash`; its `prefix` is the DER `DigestInfo` header (RFC 8017

@@ -537,8 +537,11 @@ fn indirect_site(
     match entry {
         Some(XrefEntry::InFile { offset, .. }) => {
             // An object that does not parse is no signature; the reader reports broken files.
-            let Ok(parsed) = file.parse_object_at(offset) else {
-                return Ok(None);
+            // Except when the time ran out: a signature must not vanish for that (`budget`).
+            let parsed = match file.parse_object_at(offset) {
+                Ok(parsed) => parsed,
+                Err(e) if e.is_time_limit() => return Err(e.into()),
+                Err(_) => return Ok(None),
             };
             let Object::Dictionary(dict) = &parsed.object else {
                 return Ok(None);
@@ -554,8 +557,10 @@ fn indirect_site(
             Ok(Some(site))
         }
         Some(XrefEntry::Compressed { stream, index }) => {
-            let Ok(Object::Dictionary(dict)) = file.get(id) else {
-                return Ok(None);
+            let dict = match file.get(id) {
+                Ok(Object::Dictionary(dict)) => dict,
+                Err(e) if e.is_time_limit() => return Err(e.into()),
+                _ => return Ok(None),
             };
             if !looks_like_signature(&dict) {
                 return Ok(None);

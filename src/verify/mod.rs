@@ -3,6 +3,7 @@
 
 #[doc(hidden)]
 pub mod attacks;
+pub mod budget;
 pub mod changes;
 pub mod discovery;
 pub mod dss;

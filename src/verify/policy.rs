@@ -45,6 +45,13 @@ fn is_review_only(sub: SubIndication) -> bool {
     )
 }
 
+/// Findings that reject under every policy whatever their sub-indication: a check cut short
+/// by the time limit (`budget`) or by a safety limit of the reader has not confirmed anything,
+/// and a file built to stall validators must not pass as "review only".
+fn never_acceptable(code: &str) -> bool {
+    matches!(code, super::budget::TIME_LIMIT_CODE | "pdf-limit")
+}
+
 /// Whether the `any` policy tolerates this sub-indication as a warning.
 fn tolerated_by_any(sub: SubIndication) -> bool {
     sub.indication() == Indication::Indeterminate
@@ -139,10 +146,11 @@ pub fn decide(
             }
             // The sub-indication decides, not the severity a module gave its finding: an
             // untrusted chain is only INDETERMINATE to ETSI, but an office must not accept it.
-            let reject = match policy {
-                Policy::Incoming => !is_review_only(sub),
-                Policy::Any => !tolerated_by_any(sub),
-            };
+            let reject = never_acceptable(&f.code)
+                || match policy {
+                    Policy::Incoming => !is_review_only(sub),
+                    Policy::Any => !tolerated_by_any(sub),
+                };
             if reject {
                 reasons.push(about(s, &f.message));
             } else {

@@ -7,10 +7,12 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use super::budget::{Budget, Stage};
 use super::changes;
 use super::discovery::{self, SignatureSite};
 use super::dss::{self, DssFacts};
@@ -25,7 +27,7 @@ use super::report::{
 use super::revisions::Revisions;
 use super::timestamp::TimestampFacts;
 use crate::message::{Explain, Message};
-use crate::pdf::PdfFile;
+use crate::pdf::{PdfError, PdfFile, Source};
 use crate::pki::CertificateInfo;
 use crate::pki::path::{self, PathFacts, PathStatus, Purpose};
 use crate::pki::revocation::{self, RevocationStatus};
@@ -41,6 +43,9 @@ pub struct VerifyOptions {
     /// No network. Online OCSP/CRL fetching comes with the time-stamp issue; until then every
     /// check uses only the data in the file, whatever this says.
     pub offline: bool,
+    /// Time allowed per file ([`DEFAULT_TIME_LIMIT`](super::budget::DEFAULT_TIME_LIMIT), 2 s): past it, what is not yet
+    /// checked is reported as not checked and the document is rejected.
+    pub time_limit: Duration,
 }
 
 /// Validates one file. Never fails: an unreadable or malformed file is a rejected report.
@@ -57,8 +62,10 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
         policy: options.policy.as_str(),
         checked_at: vn_time::iso8601(checked_at),
     };
-    match file_sha256(path) {
-        Ok(sha) => report.sha256 = Some(sha),
+    let budget = Budget::start(options.time_limit);
+    match file_sha256(path, &budget) {
+        Ok(Some(sha)) => report.sha256 = Some(sha),
+        Ok(None) => return out_of_time(report, &budget, Stage::Reading),
         Err(e) => {
             report.reasons.push(Message::new(
                 "unreadable",
@@ -68,16 +75,25 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
             return report;
         }
     }
-    let file = match PdfFile::open(path) {
+    // Every read of the file obeys the budget (see `budget`).
+    let opened = Source::open(path)
+        .map_err(PdfError::from)
+        .and_then(|source| PdfFile::from_source(source.with_deadline(budget.deadline())));
+    let file = match opened {
         Ok(f) => f,
+        Err(e) if e.is_time_limit() => return out_of_time(report, &budget, Stage::Reading),
         Err(e) => return malformed(report, e.message()),
     };
     let sites = match discovery::find_signatures(&file) {
         Ok(s) => s,
+        Err(discovery::DiscoveryError::Pdf(e)) if e.is_time_limit() => {
+            return out_of_time(report, &budget, Stage::Discovery);
+        }
         Err(e) => return malformed(report, e.message()),
     };
     let revisions = match Revisions::split(&file) {
         Ok(r) => r,
+        Err(e) if e.is_time_limit() => return out_of_time(report, &budget, Stage::Revisions),
         Err(e) => return malformed(report, e.message()),
     };
     report.revisions = revisions.revisions.len();
@@ -85,7 +101,19 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
     let overlaps = integrity::check_gap_overlaps(&sites);
 
     for (index, site) in sites.iter().enumerate() {
-        let mut assessed = assess(&file, site, &revisions, &dss, options, checked_at);
+        let mut assessed = match budget.check(Stage::Signature) {
+            Ok(()) => {
+                let mut assessed = assess(&file, site, &revisions, &dss, options, checked_at);
+                // Time ran out during the check: its reads failed, so its facts are partial.
+                if budget.expired() {
+                    assessed
+                        .findings
+                        .push(budget.reached(Stage::Signature).to_finding());
+                }
+                assessed
+            }
+            Err(reached) => not_checked(site, reached.to_finding()),
+        };
         for (i, finding) in &overlaps {
             if *i == index {
                 assessed.findings.push(finding.clone());
@@ -106,14 +134,24 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
     report.verdict = verdict;
     report.reasons = reasons;
     report.warnings = warnings;
+    if budget.expired() {
+        // Some read was refused: the DSS, or a signature dictionary a check skipped as
+        // unreadable. A document not fully checked is never accepted, and says why.
+        return out_of_time(report, &budget, Stage::Signature);
+    }
     report
 }
 
 /// A report for a file that is not a readable PDF: rejected with the reason, never a crash.
+/// A safety limit of the reader keeps its code (`pdf-limit`), so the report says which
+/// limit was hit.
 fn malformed(mut report: FileReport, why: Message) -> FileReport {
-    let encrypted = why.code == "encrypted";
+    let code = match why.code.as_str() {
+        "encrypted" | "pdf-limit" => why.code.clone(),
+        _ => "malformed".to_owned(),
+    };
     report.reasons.push(Message::new(
-        if encrypted { "encrypted" } else { "malformed" },
+        code,
         format!("Không kiểm tra được tệp PDF: {}", why.vi),
         format!("The PDF file cannot be checked: {}", why.en),
     ));
@@ -121,18 +159,58 @@ fn malformed(mut report: FileReport, why: Message) -> FileReport {
     report
 }
 
-fn file_sha256(path: &Path) -> std::io::Result<String> {
+/// The file's SHA-256 (for the report and the refusal notice); `None` when the budget ran out
+/// first (a file of many gigabytes).
+fn file_sha256(path: &Path, budget: &Budget) -> std::io::Result<Option<String>> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
+        if budget.expired() {
+            return Ok(None);
+        }
         let n = file.read(&mut buf)?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hex::encode(hasher.finalize()))
+    Ok(Some(hex::encode(hasher.finalize())))
+}
+
+// ---- Time budget (hostile input; see `budget`) ---------------------------------------------
+
+/// A report cut short by the time limit: rejected, saying which limit and at which stage.
+fn out_of_time(mut report: FileReport, budget: &Budget, stage: Stage) -> FileReport {
+    let message = budget.reached(stage).message();
+    if !report.reasons.iter().any(|r| r.code == message.code) {
+        report.reasons.push(message);
+    }
+    report.verdict = Verdict::Rejected;
+    report
+}
+
+/// A signature the time limit left unchecked: nothing about it is vouched for.
+fn not_checked(site: &SignatureSite, finding: Finding) -> SignatureReport {
+    SignatureReport {
+        field: site.field_name.clone(),
+        kind: site.kind,
+        subfilter: site.sub_filter.clone(),
+        revision: None,
+        integrity: Integrity::Unknown,
+        // As for a signature without a usable ByteRange: no later change can be vouched for.
+        modifications: Modifications::Disallowed,
+        indication: super::indication::Indication::Indeterminate,
+        sub_indication: None,
+        signer: None,
+        signing_time: None,
+        signing_time_claimed: true,
+        timestamp_time: None,
+        ca_family: "unknown".to_string(),
+        reason: site.reason.clone(),
+        reasons: Vec::new(),
+        findings: vec![finding],
+    }
 }
 
 /// Every fact about one signature, as a report entry (indication filled by the caller).
@@ -380,4 +458,36 @@ fn dedup_findings(findings: Vec<Finding>) -> Vec<Finding> {
         .into_iter()
         .filter(|f| seen.insert((f.code.clone(), f.message.vi.clone())))
         .collect()
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use crate::verify::policy::Policy;
+
+    #[test]
+    fn a_spent_budget_rejects_the_document_and_names_the_limit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.pdf");
+        std::fs::write(&path, crate::pdf::fixtures::classic_pdf(1)).expect("write");
+        let options = VerifyOptions {
+            policy: Policy::Any,
+            trust: TrustStore::empty(),
+            offline: true,
+            time_limit: Duration::ZERO,
+        };
+        let report = verify_file(&path, &options);
+        assert_eq!(report.verdict, Verdict::Rejected);
+        assert_eq!(
+            report.reasons[0].code,
+            crate::verify::budget::TIME_LIMIT_CODE
+        );
+        assert!(
+            report.reasons[0]
+                .vi
+                .starts_with("Hết thời gian kiểm tra (giới hạn 0 ms)"),
+            "{:?}",
+            report.reasons
+        );
+    }
 }

@@ -199,4 +199,18 @@ pub struct VerifyArgs {
     /// Tên cơ quan kiểm tra, in trên thông báo — the checking office's name, printed on notices
     #[arg(long, value_name = "NAME")]
     pub office: Option<String>,
+    /// Thời gian tối đa cho mỗi tệp, tính bằng giây; quá hạn thì tệp bị từ chối — time allowed
+    /// per file in seconds; a file not checked in time is rejected
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_seconds)]
+    pub time_limit: f64,
+}
+
+/// A positive, finite number of seconds (at most a day), for `--time-limit`.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "“{text}”: cần một số giây lớn hơn 0 (tối đa 86400) — a number of seconds above 0 (at most 86400)"
+        )),
+    }
 }

@@ -55,6 +55,7 @@ pub fn run(args: &VerifyArgs) -> Outcome {
         },
         trust,
         offline: args.offline,
+        time_limit: std::time::Duration::from_secs_f64(args.time_limit),
     };
     let sender = NoticeSender {
         office: args.office.clone(),
