@@ -241,6 +241,12 @@ fn a_damaged_last_signature_is_reported_broken_not_dropped() {
     assert_eq!(sigs[0]["integrity"], "intact");
     assert_eq!(sigs[1]["integrity"], "broken");
     assert_eq!(sigs[1]["field"], "Signature2");
+    assert_eq!(sigs[1]["sub_indication"], "FORMAT_FAILURE");
+    let reasons = sigs[1]["reasons"].to_string();
+    assert!(
+        reasons.contains("signature-dictionary-unreadable"),
+        "{reasons}"
+    );
 }
 
 #[test]

@@ -47,8 +47,8 @@ use super::finding::Finding;
 use super::indication::SubIndication;
 use super::report::Modifications;
 use super::revisions::{Closing, Revisions};
-use crate::message::Message;
-use crate::pdf::{Object, ObjectId, PdfFile, XrefEntry, XrefKind};
+use crate::message::{Explain, Message};
+use crate::pdf::{Object, ObjectId, PdfError, PdfFile, XrefEntry, XrefKind};
 
 /// Later revisions compared with a signed one.
 const MAX_LATER_REVISIONS: usize = 256;
@@ -237,16 +237,16 @@ pub fn analyse(file: &PdfFile, revisions: &Revisions, covered_end: u64) -> Modif
 
     let old_file = match file.at_revision(covered_end) {
         Ok(f) => f,
-        Err(_) => {
-            changes.push(never_change(None, ChangeKind::SignedRevisionUnreadable));
+        Err(e) => {
+            changes.push(unreadable(ChangeKind::SignedRevisionUnreadable, None, &e));
             finish(&mut facts, changes);
             return facts;
         }
     };
     let old = match Snapshot::read(&old_file) {
         Ok(s) => s,
-        Err(_) => {
-            changes.push(never_change(None, ChangeKind::SignedRevisionUnreadable));
+        Err(e) => {
+            changes.push(unreadable(ChangeKind::SignedRevisionUnreadable, None, &e));
             finish(&mut facts, changes);
             return facts;
         }
@@ -285,8 +285,8 @@ pub fn analyse(file: &PdfFile, revisions: &Revisions, covered_end: u64) -> Modif
             };
             let objects = match revision.objects(file) {
                 Ok(o) => o,
-                Err(_) => {
-                    changes.push(never_change(None, ChangeKind::RevisionUnreadable));
+                Err(e) => {
+                    changes.push(unreadable(ChangeKind::RevisionUnreadable, Some(number), &e));
                     continue;
                 }
             };
@@ -390,20 +390,16 @@ pub fn analyse(file: &PdfFile, revisions: &Revisions, covered_end: u64) -> Modif
                     later_file = f;
                     &later_file
                 }
-                Err(_) => {
-                    let mut change = never_change(None, ChangeKind::RevisionUnreadable);
-                    change.revision = Some(number);
-                    changes.push(change);
+                Err(e) => {
+                    changes.push(unreadable(ChangeKind::RevisionUnreadable, Some(number), &e));
                     continue;
                 }
             }
         };
         let new = match Snapshot::read(new_file) {
             Ok(s) => s,
-            Err(_) => {
-                let mut change = never_change(None, ChangeKind::RevisionUnreadable);
-                change.revision = Some(number);
-                changes.push(change);
+            Err(e) => {
+                changes.push(unreadable(ChangeKind::RevisionUnreadable, Some(number), &e));
                 continue;
             }
         };
@@ -424,6 +420,20 @@ fn never_change(object: Option<ObjectId>, kind: ChangeKind) -> Change {
         allowed: false,
         message,
     }
+}
+
+/// A revision that cannot be read, with the reader's own reason (which names the safety limit
+/// when one was hit: depth, size, count or time), so the report says why.
+fn unreadable(kind: ChangeKind, revision: Option<usize>, cause: &PdfError) -> Change {
+    let mut change = never_change(None, kind);
+    change.revision = revision;
+    let why = cause.message();
+    change.message = Message::new(
+        change.message.code.clone(),
+        format!("{}: {}", change.message.vi, why.vi),
+        format!("{}: {}", change.message.en, why.en),
+    );
+    change
 }
 
 /// Each change once (the first revision that shows it), ordered by revision, object, kind.

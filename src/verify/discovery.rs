@@ -163,9 +163,10 @@ pub struct SignatureSite {
     /// was signed lies (its `/Contents` is the ByteRange gap; `contents_span` is its span).
     pub rewritten_from: Option<DictionaryLocation>,
     /// A signature field's `/V` points at something that is not a readable dictionary (a
-    /// damaged or tampered signature). It is reported as a broken signature, never dropped:
-    /// otherwise damaging the last signature of a document would make it disappear.
-    pub unreadable: bool,
+    /// damaged or tampered signature), with the reader's reason. It is reported as a broken
+    /// signature, never dropped: otherwise damaging the last signature of a document would
+    /// make it disappear.
+    pub unreadable: Option<Message>,
 }
 
 impl SignatureSite {
@@ -587,9 +588,27 @@ fn unreadable_site(file: &PdfFile, id: ObjectId, entry: Option<XrefEntry>) -> Si
         }
         _ => DictionaryLocation::InFile { offset: 0 },
     };
+    // Read it again for the reason: the limit hit, the syntax error, or what it is instead.
+    let read = match entry {
+        Some(XrefEntry::InFile { offset, .. }) => file.parse_object_at(offset).map(|p| p.object),
+        _ => file.get(id),
+    };
+    let reason = match read {
+        Err(e) => e.message(),
+        Ok(Object::Dictionary(_)) => Message::new(
+            "not-a-signature",
+            "đối tượng không phải là từ điển chữ ký",
+            "the object is not a signature dictionary",
+        ),
+        Ok(_) => Message::new(
+            "not-a-dictionary",
+            "đối tượng không phải là một từ điển",
+            "the object is not a dictionary",
+        ),
+    };
     let mut site = site_from_dict(file, &Dictionary::new(), location);
     site.signature_id = Some(id);
-    site.unreadable = true;
+    site.unreadable = Some(reason);
     site
 }
 
@@ -789,7 +808,7 @@ fn site_from_dict(
         references: references(file, dict),
         duplicate_keys: Vec::new(),
         rewritten_from: None,
-        unreadable: false,
+        unreadable: None,
     }
 }
 

@@ -181,6 +181,9 @@ pub fn worse(a: Integrity, b: Integrity) -> Integrity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IntegrityProblem {
+    /// A signature field's value is not a readable signature dictionary (the reader's reason,
+    /// which names the safety limit when one was hit).
+    SignatureDictionaryUnreadable { reason: Message },
     // --- The ByteRange ---
     /// No `/ByteRange`, or not four non-negative integers.
     ByteRangeMalformed { detail: String },
@@ -292,7 +295,8 @@ impl IntegrityProblem {
         use IntegrityProblem::*;
         use SubIndication as S;
         Some(match self {
-            ByteRangeMalformed { .. }
+            SignatureDictionaryUnreadable { .. }
+            | ByteRangeMalformed { .. }
             | ByteRangeNotFromStart { .. }
             | ByteRangeBeyondFile { .. }
             | GapNotContents { .. }
@@ -360,6 +364,17 @@ impl Explain for IntegrityProblem {
     fn message(&self) -> Message {
         use IntegrityProblem::*;
         match self {
+            SignatureDictionaryUnreadable { reason } => Message::new(
+                "signature-dictionary-unreadable",
+                format!(
+                    "Không đọc được từ điển chữ ký (chữ ký bị hỏng hoặc bị sửa): {}",
+                    reason.vi
+                ),
+                format!(
+                    "The signature dictionary cannot be read (damaged or tampered with): {}",
+                    reason.en
+                ),
+            ),
             ByteRangeMalformed { detail } => Message::new(
                 "byte-range-malformed",
                 format!("Vùng dữ liệu được ký (/ByteRange) không hợp lệ: {detail}"),
@@ -914,10 +929,9 @@ enum Format {
 pub fn check_integrity(file: &PdfFile, site: &SignatureSite) -> IntegrityFacts {
     let mut facts = IntegrityFacts::new();
     let mut checks = Checks::new();
-    if site.unreadable {
-        checks.report(IntegrityProblem::ByteRangeMalformed {
-            detail: "the signature dictionary cannot be read: it is damaged or not a dictionary"
-                .to_owned(),
+    if let Some(reason) = &site.unreadable {
+        checks.report(IntegrityProblem::SignatureDictionaryUnreadable {
+            reason: reason.clone(),
         });
         return finish(facts, checks);
     }

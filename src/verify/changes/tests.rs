@@ -720,3 +720,46 @@ fn too_many_changed_objects_are_disallowed_not_allowed() {
         *k == ChangeKind::TooManyChanges
     });
 }
+
+/// A later update whose page object trips a parser limit (100 000 nested arrays) cannot be
+/// compared; it is disallowed, and the report names the limit that was hit rather than only
+/// saying "cannot be read".
+#[test]
+fn an_update_tripping_a_parser_limit_is_disallowed_and_names_the_limit() {
+    let signed = kyso_sign(&classic_pdf(1));
+    let file = PdfFile::from_bytes(signed.clone()).unwrap();
+    let page = file.page(0).unwrap().id;
+    let mut attacked = signed.clone();
+    attacked.extend_from_slice(b"\n");
+    let offset = attacked.len() as u64;
+    attacked.extend_from_slice(format!("{} 0 obj\n<< /Type /Page /Deep ", page.number).as_bytes());
+    attacked.extend(std::iter::repeat_n(b'[', 100_000));
+    attacked.extend(std::iter::repeat_n(b']', 100_000));
+    attacked.extend_from_slice(b" >>\nendobj\n");
+    // The update's own cross-reference section, pointing the page at the new object.
+    let xref = attacked.len();
+    let root = file.catalog_id();
+    attacked.extend_from_slice(
+        format!(
+            "xref\n{} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {} /Root {} {} R /Prev {} >>\nstartxref\n{xref}\n%%EOF\n",
+            page.number,
+            file.size(),
+            root.number,
+            root.generation,
+            file.startxref(),
+        )
+        .as_bytes(),
+    );
+    let facts = facts(&attacked, signed.len());
+    assert_eq!(facts.level, Modifications::Disallowed, "{facts:#?}");
+    let text: Vec<String> = facts
+        .disallowed()
+        .map(|c| format!("{} / {}", c.message.vi, c.message.en))
+        .collect();
+    assert!(
+        text.iter().any(|t| t.to_lowercase().contains("depth")
+            || t.contains("độ sâu")
+            || t.contains("lồng")),
+        "the limit is not named: {text:#?}"
+    );
+}
