@@ -4,9 +4,13 @@
 
 pub mod cms;
 pub mod demo;
+pub mod journal;
+pub mod layout;
 pub mod message;
+pub mod net;
 pub mod pdf;
 pub mod pki;
+pub mod settings;
 pub mod sign;
 pub mod token;
 pub mod verify;

@@ -251,7 +251,12 @@ fn a_software_pkcs12_key_signs_too() {
     let out = run(env
         .kyso()
         .env("P12_PASS", "mật-khẩu")
-        .args(["sign", "--json", "--software-key"])
+        .args([
+            "sign",
+            "--json",
+            "--allow-unknown-revocation",
+            "--software-key",
+        ])
         .arg(&p12)
         .args(["--software-pass-env", "P12_PASS", "-o"])
         .arg(&output)

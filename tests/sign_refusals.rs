@@ -271,20 +271,6 @@ fn an_rsa_1024_key_is_refused() {
 }
 
 #[test]
-fn options_of_later_issues_are_refused_clearly() {
-    let env = TestEnv::new();
-    let input = env.fixture(FixtureKind::Classic);
-    let out = run(env
-        .sign()
-        .args(["--cert", id::LEADER, "--level", "b-lta", "-o"])
-        .arg(env.path("x.pdf"))
-        .arg(&input));
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--level"));
-    assert!(!env.path("x.pdf").exists());
-}
-
-#[test]
 fn one_bad_file_in_a_batch_does_not_stop_the_others() {
     let env = TestEnv::new();
     let good = env.fixture(FixtureKind::Classic);

@@ -19,12 +19,14 @@
 //! Vietnamese-capable font) and [`compose`] (small A4 documents: notices and reports).
 
 pub mod compose;
+pub mod content;
 pub mod document;
 pub mod error;
 pub(crate) mod filter;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod font;
+pub mod image;
 pub(crate) mod lexer;
 pub mod limits;
 pub mod object;
@@ -44,8 +46,8 @@ pub use error::{Expected, Limit, PdfError, StructureProblem, TruncatedReason, Xr
 pub use object::{Dictionary, Object, ObjectId, PdfString, Stream};
 pub use parser::{EntrySpan, ParsedObject};
 pub use sigfield::{
-    NewStream, PreparedSignature, SignatureFieldSpec, SignatureKind, SignatureValues,
-    prepare_signature, prepare_signature_field,
+    NewStream, PreparedSignature, SignatureFieldSpec, SignatureKind, SignatureValues, WidgetSpec,
+    prepare_signature, prepare_signature_field, prepare_signature_with_widgets,
 };
 pub use source::Source;
 pub use text::{decode_text_string, pdf_date, pdf_text_string};

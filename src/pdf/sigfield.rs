@@ -92,6 +92,18 @@ impl SignatureFieldSpec {
     }
 }
 
+/// One widget of a visible signature whose appearance is already in the update (layout
+/// module): the fonts and images it uses are objects of the same update.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WidgetSpec {
+    /// Page: 0-based, negative from the end (-1 = last page).
+    pub page: i64,
+    /// `/Rect` in default user space.
+    pub rect: [f64; 4],
+    /// The normal appearance: a form XObject whose `/BBox` matches the rectangle's size.
+    pub appearance: ObjectId,
+}
+
 /// An update ready to be hashed and signed: its ByteRange is already filled in.
 #[derive(Debug, Clone)]
 pub struct PreparedSignature {
@@ -150,8 +162,28 @@ struct FoundField {
 /// Does not check DocMDP: call [`PdfFile::ensure_changes_permitted`] first for approval
 /// signatures (document time-stamps are allowed on P=1 documents).
 pub fn prepare_signature_field(
+    update: IncrementalUpdate<'_>,
+    spec: &SignatureFieldSpec,
+) -> Result<PreparedSignature> {
+    prepare_signature_with_widgets(update, spec, &[])
+}
+
+/// [`prepare_signature_field`] for a visible signature drawn by `widgets` (their appearances
+/// already added to `update`), instead of `spec.rect` and `spec.appearance`.
+///
+/// - An existing empty field of `spec.field_name` gets the first widget's appearance on its
+///   own (merged) widget; its position stays the field's.
+/// - A new field with one widget is a merged field + widget, as for invisible signatures.
+/// - A new field with several widgets is a field whose `/Kids` are the widgets (ISO 32000-1
+///   §12.7.3.1): one signature shown in several places, e.g. the organisation's seal beside
+///   the leader's signature and the document number and date it stamps at the top of page 1.
+///   The widgets belong to the new signature field, so validators that accept a new signature
+///   field after an earlier signature (pyHanko's `SigFieldCreationRule`, Kyso's change rules)
+///   accept them too; free-standing annotations would not be.
+pub fn prepare_signature_with_widgets(
     mut update: IncrementalUpdate<'_>,
     spec: &SignatureFieldSpec,
+    widgets: &[WidgetSpec],
 ) -> Result<PreparedSignature> {
     let catalog_id = update.file().catalog_id();
     let existing = collect_fields(&update)?;
@@ -160,9 +192,25 @@ pub fn prepare_signature_field(
         None => unique_name(&existing),
     };
     let signature_id = update.allocate()?;
-    let field_id = match existing.iter().find(|f| f.name == field_name) {
-        Some(field) => sign_existing_field(&mut update, field, signature_id)?,
-        None => add_new_field(&mut update, spec, &field_name, signature_id)?,
+    let field_id = match (existing.iter().find(|f| f.name == field_name), widgets) {
+        (Some(field), _) => {
+            let id = sign_existing_field(&mut update, field, signature_id)?;
+            if let Some(widget) = widgets.first() {
+                set_existing_appearance(&mut update, id, widget)?;
+            }
+            id
+        }
+        (None, []) => add_new_field(&mut update, spec, &field_name, signature_id)?,
+        (None, [one]) => {
+            let mut spec = spec.clone();
+            spec.page = one.page;
+            spec.rect = one.rect;
+            spec.appearance = None;
+            let id = add_new_field(&mut update, &spec, &field_name, signature_id)?;
+            set_existing_appearance(&mut update, id, one)?;
+            id
+        }
+        (None, many) => add_field_with_widgets(&mut update, &field_name, signature_id, many)?,
     };
     set_sig_flags(&mut update, catalog_id)?;
     update.put_signature_dictionary(
@@ -298,6 +346,81 @@ fn add_new_field(
     }
     update.put(field_id, Object::Dictionary(widget));
     append_to_array_entry(update, page.id, b"Annots", "/Annots", field_id)?;
+    append_to_fields(update, field_id)?;
+    Ok(field_id)
+}
+
+/// Sets `/AP << /N … >>` and `/Rect` on a (merged) signature field's widget written in
+/// `update`: the appearance is drawn for the widget's rectangle (an image keeps its aspect
+/// inside an empty field's box, and the widget then says where the image really is).
+fn set_existing_appearance(
+    update: &mut IncrementalUpdate<'_>,
+    field: ObjectId,
+    widget: &WidgetSpec,
+) -> Result<()> {
+    let appearance = widget.appearance;
+    let Object::Dictionary(mut dict) = update.current(field)? else {
+        return Err(PdfError::Structure(StructureProblem::WrongType {
+            path: "/AcroForm /Fields",
+            expected: Expected::Dictionary,
+        }));
+    };
+    let ap: Dictionary = [("N", Object::Reference(appearance))].into_iter().collect();
+    dict.insert("AP", Object::Dictionary(ap));
+    dict.insert(
+        "Rect",
+        Object::Array(widget.rect.iter().map(|&v| Object::Real(v)).collect()),
+    );
+    update.put(field, Object::Dictionary(dict));
+    Ok(())
+}
+
+/// Creates a signature field whose widgets are separate annotations in its `/Kids`, each
+/// linked from its page's `/Annots`.
+fn add_field_with_widgets(
+    update: &mut IncrementalUpdate<'_>,
+    name: &str,
+    signature_id: ObjectId,
+    widgets: &[WidgetSpec],
+) -> Result<ObjectId> {
+    if name.is_empty() || name.contains('.') {
+        return Err(PdfError::InvalidFieldName(name.to_string()));
+    }
+    let file = update.file();
+    let field_id = update.allocate()?;
+    let mut kids = Vec::with_capacity(widgets.len());
+    for spec in widgets {
+        let page = file.page(spec.page)?;
+        let widget_id = update.allocate()?;
+        let mut widget = Dictionary::new();
+        widget.insert("Type", Object::name("Annot"));
+        widget.insert("Subtype", Object::name("Widget"));
+        // No `/Parent` here, deliberately. ISO 32000-1 (Table 220) asks for it on a widget that
+        // is one of several kids, but poppler up to 22.x (Debian 12: pdfsig, Evince, Okular)
+        // takes any kid with a /Parent for a child *field*: it then lists each widget as an
+        // unsigned signature field and never finds this field's value. Without /Parent every
+        // reader tried (poppler, pyHanko, qpdf, Kyso) sees one signed field with its widgets,
+        // as PDF 1.4 described them; newer poppler accepts either form.
+        widget.insert("F", Object::Integer(WIDGET_FLAGS));
+        widget.insert(
+            "Rect",
+            Object::Array(spec.rect.iter().map(|&v| Object::Real(v)).collect()),
+        );
+        widget.insert("P", Object::Reference(page.id));
+        let ap: Dictionary = [("N", Object::Reference(spec.appearance))]
+            .into_iter()
+            .collect();
+        widget.insert("AP", Object::Dictionary(ap));
+        update.put(widget_id, Object::Dictionary(widget));
+        append_to_array_entry(update, page.id, b"Annots", "/Annots", widget_id)?;
+        kids.push(Object::Reference(widget_id));
+    }
+    let mut field = Dictionary::new();
+    field.insert("FT", Object::name("Sig"));
+    field.insert("T", Object::String(pdf_text_string(name)));
+    field.insert("V", Object::Reference(signature_id));
+    field.insert("Kids", Object::Array(kids));
+    update.put(field_id, Object::Dictionary(field));
     append_to_fields(update, field_id)?;
     Ok(field_id)
 }

@@ -42,6 +42,16 @@ pub struct DemoOptions {
     pub crl_url: Option<String>,
     /// authorityInfoAccess OCSP URL put in end-entity certificates, if any.
     pub ocsp_url: Option<String>,
+    /// authorityInfoAccess caIssuers URL (where the issuing CA's certificate is served) put in
+    /// end-entity certificates, if any.
+    pub ca_issuers_url: Option<String>,
+    /// cRLDistributionPoints URL put in the issuing CA's certificate (where a CRL signed by the
+    /// root is served), if any: with it, every certificate below the anchor has revocation
+    /// data, as strict AdES validators (EN 319 102-1 §5.2.6, pyHanko) require for B-LT.
+    pub ca_crl_url: Option<String>,
+    /// notAfter of the leader's certificate, when a shorter life than two years is wanted (a
+    /// certificate that expires while the signatures it made must stay valid).
+    pub leader_not_after: Option<OffsetDateTime>,
 }
 
 impl Default for DemoOptions {
@@ -51,6 +61,9 @@ impl Default for DemoOptions {
             rsa_bits: 2048,
             crl_url: None,
             ocsp_url: None,
+            ca_issuers_url: None,
+            ca_crl_url: None,
+            leader_not_after: None,
         }
     }
 }
@@ -243,6 +256,7 @@ impl DemoPki {
 
         let issuing_spec = CertificateSpec {
             policies: vec![oids::TEST_CERTIFICATE_POLICY],
+            crl_urls: options.ca_crl_url.iter().cloned().collect(),
             ..CertificateSpec::authority(
                 authority_subject("Kyso Test Issuing CA G2"),
                 now - Duration::days(1),
@@ -259,12 +273,14 @@ impl DemoPki {
             policies: vec![oids::TEST_CERTIFICATE_POLICY],
             crl_urls: options.crl_url.iter().cloned().collect(),
             ocsp_urls: options.ocsp_url.iter().cloned().collect(),
+            ca_issuers_urls: options.ca_issuers_url.iter().cloned().collect(),
             ..CertificateSpec::signing(subject, from, until, key.spki_der().to_vec())
         };
 
         let leader_spec = CertificateSpec {
             extended_key_usage: vec![ID_KP_EMAIL_PROTECTION, oids::ID_KP_DOCUMENT_SIGNING],
             email: Some("nguyenvanan@demo.invalid".into()),
+            not_after: options.leader_not_after.map_or(until, truncate),
             ..end_entity(leader_subject(), &leader_key)
         };
         let organisation_spec = end_entity(organisation_subject(), &organisation_key);
@@ -314,6 +330,7 @@ impl DemoPki {
             extra_extensions: vec![ocsp_no_check()?],
             crl_urls: Vec::new(),
             ocsp_urls: Vec::new(),
+            ca_issuers_urls: Vec::new(),
             ..end_entity(authority_subject("Kyso Test OCSP Responder"), &ocsp_key)
         };
 

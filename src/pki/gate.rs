@@ -3,7 +3,7 @@
 //! NĐ 23/2025, draft TT 15/2025; see `vn-signature-rules.md`).
 //!
 //! Every reason to refuse is reported, not only the first, so a person sees the whole
-//! picture at once. Revocation is checked later, with the time-stamp and OCSP work.
+//! picture at once. Revocation is checked by [`crate::sign::revocation_gate`].
 //!
 //! SHA-1 is refused by construction: [`SignatureScheme`] has no SHA-1 variant (see
 //! [`crate::token::HashAlgorithm`]), so no refusal exists for it.

@@ -152,6 +152,8 @@ pub struct CertificateSpec {
     pub crl_urls: Vec<String>,
     /// authorityInfoAccess id-ad-ocsp URLs.
     pub ocsp_urls: Vec<String>,
+    /// authorityInfoAccess id-ad-caIssuers URLs (where the issuer's certificate is published).
+    pub ca_issuers_urls: Vec<String>,
     /// subjectAltName rfc822Name.
     pub email: Option<String>,
     /// Further extensions, added as given.
@@ -184,6 +186,7 @@ impl CertificateSpec {
             policies: Vec::new(),
             crl_urls: Vec::new(),
             ocsp_urls: Vec::new(),
+            ca_issuers_urls: Vec::new(),
             email: None,
             extra_extensions: Vec::new(),
             public_key_spki,
@@ -589,13 +592,20 @@ impl BuilderProfile for SpecProfile {
                 .collect::<x509_cert::builder::Result<Vec<_>>>()?;
             extensions.push(extension(&CrlDistributionPoints(points), false)?);
         }
-        if !spec.ocsp_urls.is_empty() {
-            let access = spec
+        if !spec.ocsp_urls.is_empty() || !spec.ca_issuers_urls.is_empty() {
+            let ocsp = spec
                 .ocsp_urls
                 .iter()
-                .map(|url| {
+                .map(|url| (const_oid::db::rfc5280::ID_AD_OCSP, url));
+            let ca_issuers = spec
+                .ca_issuers_urls
+                .iter()
+                .map(|url| (const_oid::db::rfc5280::ID_AD_CA_ISSUERS, url));
+            let access = ocsp
+                .chain(ca_issuers)
+                .map(|(access_method, url)| {
                     Ok(AccessDescription {
-                        access_method: const_oid::db::rfc5280::ID_AD_OCSP,
+                        access_method,
                         access_location: uri(url)?,
                     })
                 })

@@ -299,6 +299,7 @@ enum Origin {
 }
 
 /// One certificate, parsed once, with what path building compares.
+#[derive(Clone)]
 struct Node {
     certificate: Certificate,
     info: CertificateInfo,
@@ -314,8 +315,49 @@ struct Node {
     anchor: Option<usize>,
 }
 
+/// Parsed certificates kept for the whole process, by DER, up to this many bytes of DER.
+///
+/// A file with ten signatures builds ten paths over the same anchors and embedded
+/// certificates; parsing them (names rendered for display and comparison) was a third of
+/// `kyso verify`'s time on such a file (docs/benchmarks.md). Bounded so that hostile files
+/// cannot grow it: past the limit, certificates are parsed and not kept.
+const MAX_CACHED_NODE_BYTES: usize = 4 << 20;
+
+struct NodeCache {
+    nodes: std::collections::HashMap<Vec<u8>, Node>,
+    bytes: usize,
+}
+
 impl Node {
+    /// [`Node::parse_uncached`] through the process-wide cache; `origin` and `anchor` are the
+    /// caller's, never the cached node's.
     fn parse(der: &[u8], origin: Origin) -> Result<Node, String> {
+        static CACHE: std::sync::OnceLock<std::sync::Mutex<NodeCache>> = std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(|| {
+            std::sync::Mutex::new(NodeCache {
+                nodes: Default::default(),
+                bytes: 0,
+            })
+        });
+        // A poisoned lock only means another thread panicked mid-insert: parse without it.
+        if let Some(node) = cache.lock().ok().and_then(|c| c.nodes.get(der).cloned()) {
+            return Ok(Node {
+                origin,
+                anchor: None,
+                ..node
+            });
+        }
+        let node = Node::parse_uncached(der, origin)?;
+        if let Ok(mut cache) = cache.lock()
+            && cache.bytes + der.len() <= MAX_CACHED_NODE_BYTES
+            && cache.nodes.insert(der.to_vec(), node.clone()).is_none()
+        {
+            cache.bytes += der.len();
+        }
+        Ok(node)
+    }
+
+    fn parse_uncached(der: &[u8], origin: Origin) -> Result<Node, String> {
         let certificate = Certificate::from_der(der).map_err(|e| e.to_string())?;
         let info = CertificateInfo::from_parsed(&certificate, der).map_err(|e| e.to_string())?;
         let tbs = tbs_bytes(der).map_err(|e| e.to_string())?.to_vec();
@@ -885,5 +927,35 @@ fn check_critical_extensions(node: &Node, findings: &mut Vec<Finding>) {
                 ),
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod node_cache_tests {
+    use super::*;
+
+    /// A certificate parsed first as an anchor and then from a file's pool comes back from the
+    /// cache as the second caller asked, equal to a fresh parse otherwise.
+    #[test]
+    fn cached_nodes_take_the_callers_origin() {
+        let der = &tests::pki().issuing_ca.certificate_der;
+        let mut anchor = Node::parse(der, Origin::Anchor).unwrap();
+        anchor.anchor = Some(3);
+        let pooled = Node::parse(der, Origin::Pool).unwrap();
+        assert_eq!(pooled.origin, Origin::Pool);
+        assert_eq!(pooled.anchor, None);
+        let fresh = Node::parse_uncached(der, Origin::Pool).unwrap();
+        assert_eq!(pooled.info, fresh.info);
+        assert_eq!(pooled.tbs, fresh.tbs);
+        assert_eq!(pooled.subject_key, fresh.subject_key);
+        assert_eq!(pooled.issuer_key, fresh.issuer_key);
+        assert_eq!(pooled.subject_key_id, fresh.subject_key_id);
+        assert_eq!(pooled.authority_key_id, fresh.authority_key_id);
+    }
+
+    #[test]
+    fn unreadable_certificates_are_not_cached() {
+        assert!(Node::parse(b"not a certificate", Origin::Pool).is_err());
+        assert!(Node::parse(b"not a certificate", Origin::Pool).is_err());
     }
 }

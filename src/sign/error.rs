@@ -39,6 +39,17 @@ pub enum SignError {
     /// The signature container could not be built.
     #[error("signature container: {0}")]
     Container(CmsError),
+    /// The signature time-stamp (PAdES B-T) or the document time-stamp could not be had:
+    /// nothing is written (never a silent downgrade to B-B).
+    #[error("time-stamp: {0}")]
+    Timestamp(crate::pki::tsp::TsaError),
+    /// Signed, but the B-LT/B-LTA step failed: nothing is written.
+    #[error("long-term validation data: {0}")]
+    Extend(Box<super::extend::ExtendError>),
+    /// The visible signature could not be placed or drawn, or its profile's precondition
+    /// failed (the issuer needs a valid personal signature first): nothing is written.
+    #[error("visible signature: {0}")]
+    Layout(#[from] crate::layout::LayoutError),
     /// The signature just made does not verify: nothing is written.
     #[error("self-check after signing failed: {0}")]
     SelfCheck(CmsError),
@@ -70,6 +81,9 @@ impl Explain for SignError {
             SignError::Token(e) => e.message(),
             SignError::Certificate(e) => e.message(),
             SignError::Container(e) => e.message(),
+            SignError::Timestamp(e) => e.message(),
+            SignError::Extend(e) => e.message(),
+            SignError::Layout(e) => e.message(),
             SignError::Refused(reasons) => {
                 let vi: Vec<_> = reasons.iter().map(|r| r.message().vi).collect();
                 let en: Vec<_> = reasons.iter().map(|r| r.message().en).collect();

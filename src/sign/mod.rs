@@ -6,8 +6,13 @@
 //! data, so a token's session and login serve a whole batch.
 
 mod digest;
+pub mod doc_timestamp;
+pub mod dss;
 mod error;
+pub mod extend;
 mod output;
+pub mod revocation_gate;
+pub mod timestamp;
 
 use std::fs::File;
 use std::io::Read;
@@ -19,9 +24,11 @@ use time::OffsetDateTime;
 pub use digest::{DocumentHasher, OriginalHashes};
 pub use error::SignError;
 pub use output::{CopyError, PendingOutput};
+pub use timestamp::TimestampSummary;
 
-use crate::cms::{self, CmsOptions};
+use crate::cms::{self, CmsOptions, UnsignedAttributesHook};
 use crate::pdf::{self, PdfFile, SignatureFieldSpec, SignatureValues};
+use crate::pki::tsp::{TOKEN_RESERVE, TsaClient};
 use crate::pki::{CertificateInfo, check_before_signing};
 use crate::token::DocumentSigner;
 
@@ -42,6 +49,11 @@ pub struct SignatureRequest {
     pub contact_info: Option<String>,
     /// The signing time written in `/M` (Vietnam time); `None`: now.
     pub signing_time: Option<OffsetDateTime>,
+    /// Time-stamp the signature with this TSA (PAdES B-T); `None`: no time-stamp (B-B).
+    pub timestamp: Option<TsaClient>,
+    /// A visible signature of one of the office profiles (`layout`): its appearances are
+    /// added to the same incremental update, so the signature covers them. `None`: invisible.
+    pub visible: Option<crate::layout::VisibleSignature>,
 }
 
 /// A document signed and written.
@@ -58,6 +70,8 @@ pub struct SignedDocument {
     pub cms_len: usize,
     pub contents_reserved: usize,
     pub signing_time: OffsetDateTime,
+    /// The signature time-stamp, when one was asked for (B-T).
+    pub timestamp: Option<TimestampSummary>,
 }
 
 /// The pre-sign gate for a signer: the rules of signing software (vn-signature-rules.md) —
@@ -87,7 +101,16 @@ pub fn sign_document(
         .signing_time
         .unwrap_or_else(crate::vn_time::now)
         .to_offset(crate::vn_time::VIETNAM);
-    let estimate = cms::estimate_signed_data_len(signer, &CmsOptions::default())?;
+    // B-T: room for the time-stamp token, which comes only after the token has signed.
+    let dry_run = CmsOptions {
+        unsigned_attributes_reserve: if request.timestamp.is_some() {
+            TOKEN_RESERVE
+        } else {
+            0
+        },
+        ..CmsOptions::default()
+    };
+    let estimate = cms::estimate_signed_data_len(signer, &dry_run)?;
     let mut spec = SignatureFieldSpec::invisible(estimate + CONTENTS_MARGIN);
     spec.field_name = request.field_name.clone();
     spec.page = request.page;
@@ -98,7 +121,17 @@ pub fn sign_document(
         contact_info: request.contact_info.clone(),
         ..SignatureValues::default()
     };
-    let mut prepared = pdf::prepare_signature(&file, &spec)?;
+    let mut prepared = match &request.visible {
+        None => pdf::prepare_signature(&file, &spec)?,
+        Some(visible) => {
+            let mut update = pdf::IncrementalUpdate::new(&file);
+            let placed = visible.place(input, &file, &mut update, signing_time)?;
+            if placed.field_name.is_some() {
+                spec.field_name = placed.field_name;
+            }
+            pdf::prepare_signature_with_widgets(update, &spec, &placed.widgets)?
+        }
+    };
 
     // Copy the original into the pending output, hashing as it streams by.
     let mut pending = PendingOutput::create(output).map_err(|source| SignError::WriteOutput {
@@ -116,17 +149,59 @@ pub fn sign_document(
     }
     let digest = document.finalize();
 
+    let stamper = request
+        .timestamp
+        .as_ref()
+        .map(timestamp::SignatureTimestamper::new);
+    let add_timestamp = |signature: &[u8]| match &stamper {
+        Some(stamper) => stamper.attributes(signature),
+        None => Ok(Vec::new()),
+    };
     let options = CmsOptions {
         max_len: Some(prepared.contents_capacity()),
+        unsigned_attributes: stamper
+            .is_some()
+            .then_some(&add_timestamp as &UnsignedAttributesHook<'_>),
         ..CmsOptions::default()
     };
-    let container = cms::build_signed_data(signer, &digest, &options)?;
+    let container =
+        cms::build_signed_data(signer, &digest, &options).map_err(timestamp::sign_error)?;
     // The token's answer is checked before anything is written: a wrong key, a broken token
     // or a bug here must never produce a file that claims to be signed.
     cms::check_signed_data(&container, &digest).map_err(SignError::SelfCheck)?;
     prepared.fill_contents(&container)?;
 
-    let update = &prepared.update.bytes;
+    let (written, output_sha256) = commit_update(
+        pending,
+        &prepared.update.bytes,
+        file_hash,
+        output,
+        overwrite,
+    )?;
+
+    Ok(SignedDocument {
+        output: written,
+        input_sha256,
+        output_sha256,
+        field_name: prepared.field_name.clone(),
+        byte_range: prepared.byte_range,
+        cms_len: container.len(),
+        contents_reserved: prepared.contents_capacity(),
+        signing_time,
+        timestamp: stamper.and_then(|s| s.summary()),
+    })
+}
+
+/// Appends the filled-in `update` to the copied original and renames the output into place;
+/// returns the path written and the output's SHA-256 (hex), `file_hash` being the state over
+/// the original.
+fn commit_update(
+    mut pending: PendingOutput,
+    update: &[u8],
+    file_hash: sha2::Sha256,
+    output: &Path,
+    overwrite: bool,
+) -> Result<(PathBuf, String), SignError> {
     let write_err = |source| SignError::WriteOutput {
         path: output.to_path_buf(),
         source,
@@ -141,17 +216,7 @@ pub fn sign_document(
             write_err(source)
         }
     })?;
-
-    Ok(SignedDocument {
-        output: written,
-        input_sha256,
-        output_sha256: hex::encode(output_hash.finalize()),
-        field_name: prepared.field_name.clone(),
-        byte_range: prepared.byte_range,
-        cms_len: container.len(),
-        contents_reserved: prepared.contents_capacity(),
-        signing_time,
-    })
+    Ok((written, hex::encode(output_hash.finalize())))
 }
 
 /// Streams exactly the `expected_len` bytes that were parsed into `pending`. A file that grew

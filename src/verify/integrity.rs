@@ -927,6 +927,16 @@ enum Format {
 
 /// Checks the integrity of one signature of `file`. Never fails: every problem is a finding.
 pub fn check_integrity(file: &PdfFile, site: &SignatureSite) -> IntegrityFacts {
+    check_integrity_with(file, site, None)
+}
+
+/// [`check_integrity`], resuming SHA-256 digests of the covered bytes from the states `whole`
+/// saved while the whole file was hashed (see [`super::prefix`]).
+pub fn check_integrity_with(
+    file: &PdfFile,
+    site: &SignatureSite,
+    whole: Option<&super::prefix::FileDigest>,
+) -> IntegrityFacts {
     let mut facts = IntegrityFacts::new();
     let mut checks = Checks::new();
     if let Some(reason) = &site.unreadable {
@@ -1031,7 +1041,10 @@ pub fn check_integrity(file: &PdfFile, site: &SignatureSite) -> IntegrityFacts {
         }),
         (_, None) => {
             if let (Some(ranges), Some(algorithm)) = (&covered, content_algorithm) {
-                match digest_ranges(file, ranges, algorithm) {
+                let resumed = whole
+                    .filter(|_| algorithm == DigestAlgorithm::Sha256)
+                    .and_then(|whole| whole.sha256_of(file, ranges));
+                match resumed.unwrap_or_else(|| digest_ranges(file, ranges, algorithm)) {
                     Ok(digest) => {
                         facts.document_digest = Some(digest.clone());
                         content_digest = Some(digest);

@@ -10,11 +10,14 @@ pub mod dss;
 pub mod finding;
 pub mod indication;
 pub mod integrity;
+pub mod ltv;
 pub mod notice;
 pub mod policy;
+pub mod prefix;
 pub mod process;
 pub mod report;
 pub mod revisions;
+pub mod role;
 pub mod timestamp;
 
 pub use process::{VerifyOptions, verify_file};

@@ -84,6 +84,24 @@ pub fn decide(
     policy: Policy,
     signatures: &[SignatureReport],
 ) -> (Verdict, Vec<Message>, Vec<Message>) {
+    let (verdict, reasons, mut warnings) = decide_each(policy, signatures);
+    if policy == Policy::Incoming {
+        // Judged on its own signatures only (`decide_each`): asking `decide` here would ask
+        // again about the same personal signature, without end.
+        warnings.extend(super::role::issuance_findings(signatures, |s| {
+            decide_each(Policy::Incoming, std::slice::from_ref(s)).0 == Verdict::Accepted
+        }));
+        warnings.dedup();
+    }
+    (verdict, reasons, warnings)
+}
+
+/// The verdict from each signature's own findings, without the findings about the order of
+/// signatures (NĐ 30 Đ.32.2) that [`decide`] adds.
+fn decide_each(
+    policy: Policy,
+    signatures: &[SignatureReport],
+) -> (Verdict, Vec<Message>, Vec<Message>) {
     let mut reasons = Vec::new();
     let mut warnings = Vec::new();
 
@@ -200,8 +218,12 @@ mod tests {
             signing_time: None,
             signing_time_claimed: true,
             timestamp_time: None,
+            best_signature_time: None,
+            level: None,
             ca_family: "unknown".into(),
             reason: None,
+            role: None,
+            authority: None,
             reasons: vec![],
             findings,
         }

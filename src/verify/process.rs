@@ -5,11 +5,9 @@
 //! Nothing here decides on its own: each step is a module that states facts and findings; this
 //! file only orders the steps and passes each the time and the data it needs.
 
-use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::budget::{Budget, Stage};
@@ -20,6 +18,7 @@ use super::finding::{Finding, Severity};
 use super::indication::SubIndication;
 use super::integrity::{self, IntegrityFacts};
 use super::policy::{self, Policy};
+use super::prefix::FileDigest;
 use super::report::{
     FileReport, Integrity, Modifications, SignatureKind, SignatureReport, SignerReport, Verdict,
     indication_from,
@@ -27,9 +26,12 @@ use super::report::{
 use super::revisions::Revisions;
 use super::timestamp::TimestampFacts;
 use crate::message::{Explain, Message};
+use crate::net::{HttpClient, NetOptions};
 use crate::pdf::{PdfError, PdfFile, Source};
 use crate::pki::CertificateInfo;
 use crate::pki::path::{self, PathFacts, PathStatus, Purpose};
+use crate::pki::revocation::online::RevocationFetcher;
+use crate::pki::revocation::online::cache::DiskCache;
 use crate::pki::revocation::{self, RevocationStatus};
 use crate::pki::trust::TrustStore;
 use crate::vn_time;
@@ -40,16 +42,44 @@ pub struct VerifyOptions {
     pub policy: Policy,
     /// Trust anchors: the shipped VGCA and NEAC roots, plus those the user added.
     pub trust: TrustStore,
-    /// No network. Online OCSP/CRL fetching comes with the time-stamp issue; until then every
-    /// check uses only the data in the file, whatever this says.
+    /// No network: only the data in the file. Online (`false`), a signer whose revocation
+    /// the file does not settle is asked about over OCSP, then CRL (with the per-user cache),
+    /// and a missing intermediate is fetched from caIssuers; the findings say where each
+    /// answer came from.
     pub offline: bool,
     /// Time allowed per file ([`DEFAULT_TIME_LIMIT`](super::budget::DEFAULT_TIME_LIMIT), 2 s): past it, what is not yet
     /// checked is reported as not checked and the document is rejected.
     pub time_limit: Duration,
 }
 
+/// At most this many missing issuers are fetched from caIssuers for one path.
+const MAX_AIA_STEPS: usize = 3;
+
 /// Validates one file. Never fails: an unreadable or malformed file is a rejected report.
 pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
+    let online = (!options.offline).then(|| default_fetcher(options.time_limit));
+    verify_file_with(path, options, online.as_ref())
+}
+
+/// The fetcher `verify_file` uses online: the per-user cache, and network timeouts no longer
+/// than the time allowed per file (network time counts against it).
+pub fn default_fetcher(time_limit: Duration) -> RevocationFetcher {
+    let defaults = NetOptions::default();
+    let net = NetOptions {
+        connect_timeout: defaults.connect_timeout.min(time_limit),
+        timeout: defaults.timeout.min(time_limit),
+        ..defaults
+    };
+    RevocationFetcher::new(HttpClient::new(&net), DiskCache::default_dir())
+}
+
+/// [`verify_file`] with the fetcher to use online (`None`, or `options.offline`: no network).
+pub fn verify_file_with(
+    path: &Path,
+    options: &VerifyOptions,
+    online: Option<&RevocationFetcher>,
+) -> FileReport {
+    let online = online.filter(|_| !options.offline);
     let checked_at = vn_time::now();
     let mut report = FileReport {
         file: path.display().to_string(),
@@ -63,8 +93,13 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
         checked_at: vn_time::iso8601(checked_at),
     };
     let budget = Budget::start(options.time_limit);
-    match file_sha256(path, &budget) {
-        Ok(Some(sha)) => report.sha256 = Some(sha),
+    // The file's SHA-256 (report, refusal notice), keeping states the signatures' digests
+    // resume from: one read of the file for all of them (see `prefix`).
+    let whole = match FileDigest::read(path, || budget.expired()) {
+        Ok(Some(whole)) => {
+            report.sha256 = Some(hex::encode(whole.sha256));
+            whole
+        }
         Ok(None) => return out_of_time(report, &budget, Stage::Reading),
         Err(e) => {
             report.reasons.push(Message::new(
@@ -74,7 +109,7 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
             ));
             return report;
         }
-    }
+    };
     // Every read of the file obeys the budget (see `budget`).
     let opened = Source::open(path)
         .map_err(PdfError::from)
@@ -100,19 +135,29 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
     let dss = dss::read_dss(&file);
     let overlaps = integrity::check_gap_overlaps(&sites);
 
-    for (index, site) in sites.iter().enumerate() {
-        let mut assessed = match budget.check(Stage::Signature) {
+    let finish = |index: usize, site: &SignatureSite, archive_poe: Option<OffsetDateTime>| {
+        let (mut assessed, poe) = match budget.check(Stage::Signature) {
             Ok(()) => {
-                let mut assessed = assess(&file, site, &revisions, &dss, options, checked_at);
+                let (mut assessed, poe) = assess(
+                    &file,
+                    &whole,
+                    site,
+                    &revisions,
+                    &dss,
+                    options,
+                    online,
+                    checked_at,
+                    archive_poe,
+                );
                 // Time ran out during the check: its reads failed, so its facts are partial.
                 if budget.expired() {
                     assessed
                         .findings
                         .push(budget.reached(Stage::Signature).to_finding());
                 }
-                assessed
+                (assessed, poe)
             }
-            Err(reached) => not_checked(site, reached.to_finding()),
+            Err(reached) => (not_checked(site, reached.to_finding()), None),
         };
         for (i, finding) in &overlaps {
             if *i == index {
@@ -122,14 +167,32 @@ pub fn verify_file(path: &Path, options: &VerifyOptions) -> FileReport {
         let (indication, sub) = indication_from(&assessed.findings, assessed.modifications);
         assessed.indication = indication;
         assessed.sub_indication = sub;
+        super::role::annotate(&mut assessed);
         assessed.reasons = assessed
             .findings
             .iter()
             .filter(|f| f.severity != Severity::Info)
             .map(|f| f.message.clone())
             .collect();
-        report.signatures.push(assessed);
+        (assessed, poe)
+    };
+    // Document time-stamps first: one that validated is proof of existence for the
+    // signatures it covers (EN 319 102-1 §5.6.2).
+    let mut assessed: Vec<Option<(SignatureReport, Option<OffsetDateTime>)>> = sites
+        .iter()
+        .enumerate()
+        .map(|(index, site)| {
+            (site.kind == SignatureKind::DocumentTimestamp).then(|| finish(index, site, None))
+        })
+        .collect();
+    let archive_poes = super::ltv::archive_proofs(&sites, &assessed);
+    for (index, site) in sites.iter().enumerate() {
+        if assessed[index].is_none() {
+            assessed[index] = Some(finish(index, site, archive_poes[index]));
+        }
     }
+    report.signatures = assessed.into_iter().flatten().map(|(r, _)| r).collect();
+    super::ltv::upgrade_to_lta(&mut report.signatures, &file, &revisions);
     let (verdict, reasons, warnings) = policy::decide(options.policy, &report.signatures);
     report.verdict = verdict;
     report.reasons = reasons;
@@ -157,25 +220,6 @@ fn malformed(mut report: FileReport, why: Message) -> FileReport {
     ));
     report.verdict = Verdict::Rejected;
     report
-}
-
-/// The file's SHA-256 (for the report and the refusal notice); `None` when the budget ran out
-/// first (a file of many gigabytes).
-fn file_sha256(path: &Path, budget: &Budget) -> std::io::Result<Option<String>> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        if budget.expired() {
-            return Ok(None);
-        }
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(Some(hex::encode(hasher.finalize())))
 }
 
 // ---- Time budget (hostile input; see `budget`) ---------------------------------------------
@@ -206,23 +250,32 @@ fn not_checked(site: &SignatureSite, finding: Finding) -> SignatureReport {
         signing_time: None,
         signing_time_claimed: true,
         timestamp_time: None,
+        best_signature_time: None,
+        level: None,
         ca_family: "unknown".to_string(),
         reason: site.reason.clone(),
+        role: None,
+        authority: None,
         reasons: Vec::new(),
         findings: vec![finding],
     }
 }
 
-/// Every fact about one signature, as a report entry (indication filled by the caller).
+/// Every fact about one signature, as a report entry (indication filled by the caller), with
+/// the proof of existence it was validated with.
+#[allow(clippy::too_many_arguments)] // the facts of one file, gathered once by the caller
 fn assess(
     file: &PdfFile,
+    whole: &FileDigest,
     site: &SignatureSite,
     revisions: &Revisions,
     dss: &DssFacts,
     options: &VerifyOptions,
+    online: Option<&RevocationFetcher>,
     now: OffsetDateTime,
-) -> SignatureReport {
-    let facts = integrity::check_integrity(file, site);
+    archive_poe: Option<OffsetDateTime>,
+) -> (SignatureReport, Option<OffsetDateTime>) {
+    let facts = integrity::check_integrity_with(file, site, Some(whole));
     let mut findings = facts.findings.clone();
 
     if !site.reached_by_field {
@@ -256,8 +309,16 @@ fn assess(
         .as_deref()
         .and_then(vn_time::parse_pdf_date)
         .or(facts.claimed_signing_time);
-    let (stamp_time, stamp_findings) = timestamp_time(&facts, site.kind, dss, options);
+    let embedded = embedded_revocation(&facts, dss);
+    let (stamp_time, stamp_findings, tsa_chain) =
+        timestamp_time(&facts, site.kind, dss, &embedded, options);
     findings.extend(stamp_findings);
+    // The proof that the signature existed: its own time-stamp, else a validated archive
+    // time-stamp covering it.
+    let poe = match site.kind {
+        SignatureKind::Signature => stamp_time.or(archive_poe),
+        SignatureKind::DocumentTimestamp => stamp_time,
+    };
     let at = stamp_time.or(claimed).unwrap_or(now);
     if stamp_time.is_none() && site.kind == SignatureKind::Signature {
         findings.push(Finding::info(Message::new(
@@ -273,9 +334,22 @@ fn assess(
         SignatureKind::DocumentTimestamp => Purpose::TimeStamping,
     };
     let mut ca_family = "unknown".to_string();
+    let mut level = None;
     if let Some(signer) = &facts.signer {
-        let pool = certificate_pool(&facts, dss);
-        let path_facts = path::build_and_validate(&signer.der, &pool, &options.trust, at, purpose);
+        let mut pool = certificate_pool(&facts, dss);
+        let mut path_facts =
+            path::build_and_validate(&signer.der, &pool, &options.trust, at, purpose);
+        if let Some(fetcher) = online {
+            let build = |pool: &[Vec<u8>]| {
+                path::build_and_validate(&signer.der, pool, &options.trust, at, purpose)
+            };
+            findings.extend(complete_from_aia(
+                fetcher,
+                &mut pool,
+                &mut path_facts,
+                build,
+            ));
+        }
         if let Some(family) = path_facts.family() {
             ca_family = family_name(family).to_string();
         }
@@ -283,7 +357,29 @@ fn assess(
         if path_facts.status != PathStatus::Trusted && path_facts.findings.is_empty() {
             findings.push(untrusted_finding());
         }
-        findings.extend(revocation_findings(&path_facts, &facts, dss, at));
+        let signer = revocation_findings(&path_facts, &embedded, at, poe, online);
+        findings.extend(signer.findings);
+        // The file claims long-term data when it settles the signer's status itself: then
+        // the rest of the chain, and the TSA's, must be settled too.
+        let claim = signer.from_file;
+        let cas =
+            super::ltv::chain_revocation(&path_facts.chain, 1, &embedded, dss, at, poe, claim);
+        findings.extend(cas.findings);
+        let signer_settled = match (path_facts.chain.first(), path_facts.chain.get(1)) {
+            (Some(certificate), Some(issuer)) => {
+                super::ltv::settled_by_dss(certificate, issuer, dss, at)
+            }
+            _ => false,
+        };
+        let mut settled =
+            path_facts.status == PathStatus::Trusted && signer_settled && cas.settled_by_dss;
+        if let (Some(gen_time), Some(tsa_chain)) = (stamp_time, &tsa_chain) {
+            let tsas =
+                super::ltv::chain_revocation(tsa_chain, 0, &embedded, dss, gen_time, None, claim);
+            findings.extend(tsas.findings);
+            settled &= tsas.settled_by_dss;
+        }
+        level = super::ltv::level_before_archive(site.kind, facts.status, poe, settled);
     } else if facts.status == Integrity::Intact {
         findings.push(Finding::failure(
             SubIndication::NoSigningCertificateFound,
@@ -295,7 +391,7 @@ fn assess(
         ));
     }
 
-    SignatureReport {
+    let report = SignatureReport {
         field: site.field_name.clone(),
         kind: site.kind,
         subfilter: site.sub_filter.clone(),
@@ -308,11 +404,16 @@ fn assess(
         signing_time: stamp_time.or(claimed).map(vn_time::iso8601),
         signing_time_claimed: stamp_time.is_none(),
         timestamp_time: stamp_time.map(vn_time::iso8601),
+        best_signature_time: poe.map(vn_time::iso8601),
+        level,
         ca_family,
         reason: site.reason.clone(),
+        role: None,
+        authority: None,
         reasons: Vec::new(),
         findings: dedup_findings(findings),
-    }
+    };
+    (report, poe)
 }
 
 /// Certificates to build paths with: the CMS's, then the DSS's.
@@ -327,13 +428,30 @@ fn certificate_pool(facts: &IntegrityFacts, dss: &DssFacts) -> Vec<Vec<u8>> {
     pool
 }
 
-/// The time a time-stamp proves, when its token is intact and its TSA trusted.
+/// The revocation data the file carries for one signature.
+fn embedded_revocation(facts: &IntegrityFacts, dss: &DssFacts) -> super::ltv::EmbeddedRevocation {
+    let mut ocsps = facts.cms_revocation.ocsp_responses.clone();
+    ocsps.extend(facts.revocation_archival.ocsp_responses.iter().cloned());
+    ocsps.extend(dss.ocsps.iter().cloned());
+    let mut crls = facts.cms_revocation.crls.clone();
+    crls.extend(facts.revocation_archival.crls.iter().cloned());
+    crls.extend(dss.crls.iter().cloned());
+    super::ltv::EmbeddedRevocation { ocsps, crls }
+}
+
+/// The time a time-stamp proves, when its token is intact and its TSA trusted and not revoked
+/// before it, with the TSA's path (for a signature time-stamp).
 fn timestamp_time(
     facts: &IntegrityFacts,
     kind: SignatureKind,
     dss: &DssFacts,
+    embedded: &super::ltv::EmbeddedRevocation,
     options: &VerifyOptions,
-) -> (Option<OffsetDateTime>, Vec<Finding>) {
+) -> (
+    Option<OffsetDateTime>,
+    Vec<Finding>,
+    Option<Vec<CertificateInfo>>,
+) {
     let tokens: Vec<&TimestampFacts> = match kind {
         SignatureKind::Signature => facts.signature_timestamps.iter().collect(),
         SignatureKind::DocumentTimestamp => facts.document_timestamp.iter().collect(),
@@ -355,8 +473,16 @@ fn timestamp_time(
             gen_time,
             Purpose::TimeStamping,
         );
+        if kind == SignatureKind::Signature
+            && tsa_path.status == PathStatus::Trusted
+            && let Some(revoked) =
+                super::ltv::tsa_revoked_before(&tsa_path.chain, embedded, gen_time)
+        {
+            findings.push(revoked);
+            continue;
+        }
         if tsa_path.status == PathStatus::Trusted {
-            return (Some(gen_time), findings);
+            return (Some(gen_time), findings, Some(tsa_path.chain));
         }
         if kind == SignatureKind::Signature {
             findings.push(Finding::warning(
@@ -375,32 +501,122 @@ fn timestamp_time(
             ));
         } else {
             // For a document time-stamp the TSA is the signer: its path findings are the ones.
-            return (Some(gen_time), findings);
+            return (Some(gen_time), findings, None);
         }
     }
-    (None, findings)
+    (None, findings, None)
 }
 
-/// The signer's revocation status at `at`, from the data in the file.
+/// Fetches missing issuers from caIssuers (at most [`MAX_AIA_STEPS`]) while the path stops at
+/// an issuer the file does not carry, and rebuilds the path with them.
+fn complete_from_aia(
+    fetcher: &RevocationFetcher,
+    pool: &mut Vec<Vec<u8>>,
+    path_facts: &mut PathFacts,
+    build: impl Fn(&[Vec<u8>]) -> PathFacts,
+) -> Vec<Finding> {
+    let mut notes = Vec::new();
+    for _ in 0..MAX_AIA_STEPS {
+        if path_facts.missing_issuer.is_none() {
+            break;
+        }
+        let Some(last) = path_facts.chain.last() else {
+            break;
+        };
+        let name = last
+            .common_name
+            .clone()
+            .unwrap_or_else(|| last.subject.clone());
+        let fetched = match fetcher.fetch_issuer(last) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                notes.push(Finding::info(e.message()));
+                break;
+            }
+        };
+        let new: Vec<Vec<u8>> = fetched.into_iter().filter(|c| !pool.contains(c)).collect();
+        if new.is_empty() {
+            break;
+        }
+        pool.extend(new);
+        *path_facts = build(pool);
+        notes.push(Finding::info(Message::new(
+            "issuer-from-aia",
+            format!(
+                "Chứng thư của CA cấp «{name}» không có trong tệp, đã tải về theo địa chỉ caIssuers"
+            ),
+            format!(
+                "The certificate of the CA that issued “{name}” is not in the file; it was downloaded from its caIssuers address"
+            ),
+        )));
+    }
+    notes
+}
+
+/// What the signer's revocation check found.
+struct SignerRevocation {
+    findings: Vec<Finding>,
+    /// The file's own data decided the status (not the network).
+    from_file: bool,
+}
+
+/// The signer's revocation status at `at`, from the data in the file, else (online) from the
+/// certificate's OCSP responder or CRL. A revocation after `poe` (the proof that the signature
+/// existed) is only a note.
 fn revocation_findings(
     path_facts: &PathFacts,
-    facts: &IntegrityFacts,
-    dss: &DssFacts,
+    embedded: &super::ltv::EmbeddedRevocation,
     at: OffsetDateTime,
-) -> Vec<Finding> {
+    poe: Option<OffsetDateTime>,
+    online: Option<&RevocationFetcher>,
+) -> SignerRevocation {
     let (Some(certificate), Some(issuer)) = (path_facts.chain.first(), path_facts.chain.get(1))
     else {
-        return Vec::new(); // no issuer: the path findings already say why
+        // No issuer: the path findings already say why.
+        return SignerRevocation {
+            findings: Vec::new(),
+            from_file: false,
+        };
     };
-    let mut ocsps = facts.cms_revocation.ocsp_responses.clone();
-    ocsps.extend(facts.revocation_archival.ocsp_responses.iter().cloned());
-    ocsps.extend(dss.ocsps.iter().cloned());
-    let mut crls = facts.cms_revocation.crls.clone();
-    crls.extend(facts.revocation_archival.crls.iter().cloned());
-    crls.extend(dss.crls.iter().cloned());
-    let status = revocation::revocation_status(certificate, issuer, &ocsps, &crls, at);
-    let mut findings = status.findings.clone();
-    if let RevocationStatus::Revoked { time, .. } = status.status
+    let status =
+        revocation::revocation_status(certificate, issuer, &embedded.ocsps, &embedded.crls, at);
+    let from_file = status.status != RevocationStatus::Unknown;
+    let (status, later, mut findings) = match (status.status, online) {
+        (RevocationStatus::Unknown, Some(fetcher)) => {
+            let fetched = fetcher.fetch(certificate, issuer, at);
+            if fetched.status == RevocationStatus::Unknown {
+                // Neither settles it: what the file lacks stays the warning; what the network
+                // said is detail.
+                let mut findings = status.findings.clone();
+                findings.extend(fetched.findings.into_iter().map(|mut f| {
+                    f.severity = Severity::Info;
+                    f
+                }));
+                (status.status, None, findings)
+            } else {
+                (
+                    fetched.status,
+                    fetched.facts.later_revocation,
+                    fetched.findings,
+                )
+            }
+        }
+        (RevocationStatus::Unknown, None) => (status.status, None, status.findings.clone()),
+        (decided, _) => {
+            let mut findings = status.findings.clone();
+            findings.push(Finding::info(Message::new(
+                "revocation-from-file",
+                "Tình trạng thu hồi lấy từ dữ liệu kèm trong tệp",
+                "The revocation status comes from the data in the file",
+            )));
+            (decided, status.later_revocation, findings)
+        }
+    };
+    // EN 319 102-1 §5.6: a time-stamp is proof of existence at `poe`.
+    if let Some(poe) = poe {
+        super::ltv::apply_proof_of_existence(&mut findings, poe, later);
+    }
+    if let RevocationStatus::Revoked { time, .. } = status
         && !findings
             .iter()
             .any(|f| f.sub_indication == Some(SubIndication::Revoked))
@@ -414,7 +630,10 @@ fn revocation_findings(
             ),
         ));
     }
-    findings
+    SignerRevocation {
+        findings,
+        from_file,
+    }
 }
 
 fn untrusted_finding() -> Finding {

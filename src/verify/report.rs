@@ -78,10 +78,20 @@ pub struct SignatureReport {
     /// `true` when `signing_time` is only what the signer's computer claimed.
     pub signing_time_claimed: bool,
     pub timestamp_time: Option<String>,
+    /// The best-signature-time (ETSI EN 319 102-1 §5.6.2.4): the earliest time a trusted
+    /// time-stamp proves the signature existed (ISO 8601); `None` without one.
+    pub best_signature_time: Option<String>,
+    /// The PAdES baseline level the file shows for this signature (`B-B`, `B-T`, `B-LT`,
+    /// `B-LTA`); `None` for a document time-stamp or a signature that is not intact.
+    pub level: Option<super::ltv::PadesLevel>,
     /// `cong-vu` (Ban Cơ yếu Chính phủ), `public-ca` (NEAC), `user-added`, or `unknown`.
     pub ca_family: String,
     /// `/Reason` as written (the authority prefix and title of a leader's signature).
     pub reason: Option<String>,
+    /// `personal` or `organisation` certificate, when the subject tells it (`verify::role`).
+    pub role: Option<super::role::Role>,
+    /// The authority line from `/Reason` ("KT. CHỦ TỊCH — PHÓ CHỦ TỊCH"), when it has one.
+    pub authority: Option<String>,
     /// Failures and warnings, for people.
     pub reasons: Vec<Message>,
     /// Everything the checks found, with technical detail.

@@ -238,6 +238,42 @@ pub fn check_signature_timestamp(token: &[u8], signature_value: &[u8]) -> Timest
     facts
 }
 
+/// Checks a token just received from a time-stamp authority (`pki::tsp`): the same checks as
+/// for a token found in a file, with the imprint compared to `expected`, the hash with
+/// `algorithm` of what the token must cover (known to the client, which asked for it).
+pub fn check_token_against_imprint(
+    token: &[u8],
+    kind: TimestampKind,
+    algorithm: DigestAlgorithm,
+    expected: &[u8],
+) -> TimestampFacts {
+    let mut facts = TimestampFacts::new(kind);
+    let parsed = match ParsedSignedData::parse(token) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let mut checks = Checks::new();
+            checks.report(IntegrityProblem::CmsMalformed {
+                detail: e.to_string(),
+            });
+            facts.status = checks.status;
+            facts.findings = checks.findings;
+            return facts;
+        }
+    };
+    check_token(&mut facts, &parsed, |used| {
+        if used == algorithm {
+            Ok(expected.to_vec())
+        } else {
+            Err(Some(format!(
+                "the token's imprint uses {}, {} was asked for",
+                used.name(),
+                algorithm.name()
+            )))
+        }
+    });
+    facts
+}
+
 /// Checks the token of a document time-stamp whose ByteRange covers `covered` (`None` when the
 /// ByteRange could not be read: the imprint is then not checked).
 pub fn check_document_timestamp(

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+pub mod responders;
+pub mod tsa;
 pub mod validators;
 
 use std::path::{Path, PathBuf};
@@ -41,9 +43,13 @@ pub struct TestEnv {
 impl TestEnv {
     /// A PKI and a token holding every test key (see [`id`]).
     pub fn new() -> TestEnv {
+        TestEnv::with_options(&DemoOptions::default())
+    }
+
+    /// [`TestEnv::new`] with PKI options (e.g. OCSP, CRL and caIssuers URLs of test responders).
+    pub fn with_options(options: &DemoOptions) -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pki =
-            DemoPki::generate(&dir.path().join("pki"), &DemoOptions::default()).expect("test PKI");
+        let pki = DemoPki::generate(&dir.path().join("pki"), options).expect("test PKI");
         let softhsm = SoftHsm::create(&dir.path().join("hsm")).expect("SoftHSM2 (scripts/setup)");
         let keys = [
             (1, "leader", &pki.leader),
@@ -79,17 +85,29 @@ impl TestEnv {
 
     /// `kyso ARGS` with the token's configuration in the child's environment.
     pub fn kyso(&self) -> Command {
-        self.softhsm.command(env!("CARGO_BIN_EXE_kyso"))
+        let mut c = self.softhsm.command(env!("CARGO_BIN_EXE_kyso"));
+        // Every run records into this test's own journal, never the user's.
+        c.env("KYSO_JOURNAL", self.journal_path());
+        c
     }
 
-    /// `kyso sign --module M --token T --pin-env KYSO_TEST_PIN --json` with `PIN` set.
+    /// The signing journal that [`TestEnv::kyso`] runs write to.
+    pub fn journal_path(&self) -> PathBuf {
+        self.path("journal/journal.sqlite")
+    }
+
+    /// `kyso sign --module M --token T --pin-env KYSO_TEST_PIN --json --allow-unknown-revocation`
+    /// with `PIN` set.
     pub fn sign(&self) -> Command {
         let mut c = self.kyso();
         c.env("KYSO_TEST_PIN", PIN)
             .arg("sign")
             .arg("--module")
             .arg(self.softhsm.module_path())
-            .args(["--token", TOKEN, "--pin-env", "KYSO_TEST_PIN", "--json"]);
+            .args(["--token", TOKEN, "--pin-env", "KYSO_TEST_PIN", "--json"])
+            // The test certificates give no OCSP/CRL address: their status is unknown by design
+            // (tests/revocation_online.rs covers the gate with responders).
+            .arg("--allow-unknown-revocation");
         c
     }
 
@@ -101,7 +119,10 @@ impl TestEnv {
             .env("PKCS11SPY_OUTPUT", log)
             .arg("sign")
             .args(["--module", SPY_MODULE])
-            .args(["--token", TOKEN, "--pin-env", "KYSO_TEST_PIN", "--json"]);
+            .args(["--token", TOKEN, "--pin-env", "KYSO_TEST_PIN", "--json"])
+            // The test certificates give no OCSP/CRL address: their status is unknown by design
+            // (tests/revocation_online.rs covers the gate with responders).
+            .arg("--allow-unknown-revocation");
         c
     }
 

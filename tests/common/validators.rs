@@ -122,3 +122,56 @@ pub fn assert_qpdf_check(pdf: &Path) {
         pdf.display()
     );
 }
+
+/// pyHanko's ETSI EN 319 102-1 §5.5 "validation with time" of the first signature of `pdf`
+/// (the AdES process that uses a signature time-stamp, i.e. what makes a B-T signature more
+/// than B-B), with `root` trusted for the signer and the TSA and no revocation checks.
+/// Returns pyHanko's sub-indication (`AdESPassed.OK` when it passes) and the best signature
+/// time it established (the time-stamp's genTime for a B-T signature), in Unix seconds.
+pub fn pyhanko_ades_with_time(pdf: &Path, root_pem: &Path) -> (String, i64) {
+    const SCRIPT: &str = r#"
+import asyncio, sys
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.ades import ades_with_time_validation
+from pyhanko.sign.validation.policy_decl import SignatureValidationSpec
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule)
+from pyhanko_certvalidator.registry import SimpleTrustManager
+
+pdf, root = sys.argv[1], sys.argv[2]
+no_check = RevocationCheckingRule.NO_CHECK
+policy = CertValidationPolicySpec(
+    trust_manager=SimpleTrustManager.build(trust_roots=[load_cert_from_pemder(root)]),
+    revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(no_check, no_check)))
+spec = SignatureValidationSpec(cert_validation_policy=policy, ts_cert_validation_policy=policy)
+with open(pdf, "rb") as f:
+    sig = PdfFileReader(f).embedded_regular_signatures[0]
+    result = asyncio.run(ades_with_time_validation(
+        sig.signed_data, spec, raw_digest=sig.compute_digest()))
+    print(result.ades_subindic)
+    print(int(result.best_signature_time.timestamp()))
+"#;
+    let python = repo().join(".venv/bin/python");
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(pdf)
+        .arg(root_pem)
+        .output()
+        .expect("run pyHanko's Python (scripts/setup)");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "pyHanko AdES validation failed to run:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines = text.lines();
+    let indication = lines.next().unwrap_or_default().to_owned();
+    let best_time = lines
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pyHanko printed no best signature time:\n{text}"));
+    (indication, best_time)
+}

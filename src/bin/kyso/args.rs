@@ -16,6 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub journal: crate::journal::JournalOptions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,6 +30,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Tạo thiết bị ký thử nghiệm và ký một văn bản mẫu — create a demo token and sign a sample
     Demo(DemoArgs),
+    /// Nhật ký ký số: liệt kê, xuất JSON/CSV — the signing journal: list, export (JSON, CSV)
+    Journal(crate::journal::JournalArgs),
+    /// Bổ sung dữ liệu kiểm tra lâu dài (B-LT) và dấu thời gian lưu trữ (B-LTA) cho văn bản đã ký — add long-term validation data and an archive time-stamp
+    Extend(ExtendArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,20 +130,33 @@ pub struct SignArgs {
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
 
+    /// Mức PAdES; b-t thêm dấu thời gian của máy chủ TSA — PAdES level; b-t adds a time-stamp
     #[arg(long, value_enum, default_value = "b-b")]
     pub level: Level,
+    /// Máy chủ cấp dấu thời gian RFC 3161 (mặc định: VGCA) — time-stamp authority URL
+    /// (default: VGCA, http://tsa.ca.gov.vn)
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
     /// Kiểu đệm RSA — RSA signature padding
     #[arg(long = "rsa-padding", value_enum, default_value = "pkcs1")]
     pub rsa_padding: RsaPadding,
+    /// Vẫn ký khi không xác định được chứng thư có bị thu hồi hay không (có cảnh báo) — sign
+    /// even when the revocation status cannot be established (with a warning)
+    #[arg(long = "allow-unknown-revocation")]
+    pub allow_unknown_revocation: bool,
+    /// Không truy cập mạng: chỉ dùng dữ liệu thu hồi đã lưu — no network: only cached
+    /// revocation data
+    #[arg(long)]
+    pub offline: bool,
 
-    // Visible signatures and office roles: parsed now so scripts get a clear "not yet" answer
-    // instead of "unknown option", implemented by the layout issue.
+    // Visible signatures and office roles (layout issue; src/bin/kyso/layout.rs).
+    /// Kiểu ký: leader (ký duyệt), issuer (văn thư phát hành), attachment (phụ lục), copy (bản sao) — office profile
     #[arg(long, value_name = "leader|issuer|attachment|copy")]
     pub profile: Option<String>,
+    /// Ảnh chữ ký tay (PNG nền trong suốt) — handwritten signature image (transparent PNG)
     #[arg(long, value_name = "PNG")]
     pub image: Option<PathBuf>,
+    /// Ảnh con dấu (PNG nền trong suốt) — seal image (transparent PNG)
     #[arg(long, value_name = "PNG")]
     pub seal: Option<PathBuf>,
     /// Trang (tính từ 1; -1 = trang cuối) — page (1-based; -1 = last)
@@ -153,7 +172,70 @@ pub struct SignArgs {
     pub date: Option<String>,
     #[arg(long = "copy-form", value_name = "FORM")]
     pub copy_form: Option<String>,
+    /// Đường kính con dấu, mm (mặc định: theo pHYs của PNG, nếu không có thì 36) — seal width in mm
+    #[arg(long = "seal-size", value_name = "MM")]
+    pub seal_size: Option<f64>,
+    /// Vùng ghi số, ký hiệu văn bản (thay cho tìm «Số:») — where the number goes (instead of finding "Số:")
+    #[arg(long = "number-rect", value_name = "X1,Y1,X2,Y2")]
+    pub number_rect: Option<String>,
+    /// Vùng ghi ngày tháng (thay cho tìm «ngày … tháng … năm») — where the date goes
+    #[arg(long = "date-rect", value_name = "X1,Y1,X2,Y2")]
+    pub date_rect: Option<String>,
+    /// Quyền hạn ký, ví dụ «KT. CHỦ TỊCH» — authority prefix and the head's title
+    #[arg(long, value_name = "TEXT")]
+    pub authority: Option<String>,
+    /// Chức vụ người ký, ví dụ «PHÓ CHỦ TỊCH» — the signer's own title
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Cơ quan sao văn bản (bản sao) — the copying organisation (copy profile)
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// Chứng thư gốc tin cậy khi kiểm tra chữ ký cá nhân trước khi phát hành — trust anchor for the issuer's check (repeatable)
+    #[arg(long = "trust", value_name = "PEM_OR_DER")]
+    pub trust: Vec<PathBuf>,
+    /// Tệp cấu hình (mặc định: $XDG_CONFIG_HOME/kyso/settings.json) — settings file
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Dùng mẫu ký đã lưu trong tệp cấu hình — use a saved signing profile
+    #[arg(long = "settings-profile", value_name = "NAME")]
+    pub settings_profile: Option<String>,
 
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtendLevelArg {
+    #[value(name = "b-lt")]
+    BLt,
+    #[value(name = "b-lta")]
+    BLta,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtendArgs {
+    /// Tệp PDF đã ký — the signed PDF file
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Tệp kết quả — output file
+    #[arg(short = 'o', long = "output", value_name = "OUTPUT")]
+    pub output: PathBuf,
+    /// b-lt: chứng thư và dữ liệu thu hồi vào DSS; b-lta: thêm dấu thời gian lưu trữ — b-lt: chains
+    /// and revocation data in the DSS; b-lta: then an archive time-stamp
+    #[arg(long, value_enum)]
+    pub level: ExtendLevelArg,
+    /// Máy chủ cấp dấu thời gian RFC 3161 cho b-lta (mặc định: VGCA) — time-stamp authority URL
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// Thêm chứng thư gốc tin cậy (PEM hoặc DER; lặp lại được) — add a trust anchor (repeatable)
+    #[arg(long = "trust", value_name = "PEM_OR_DER")]
+    pub trust: Vec<PathBuf>,
+    /// Không truy cập mạng: chỉ dùng dữ liệu thu hồi đã lưu — no network: cached revocation data only
+    #[arg(long)]
+    pub offline: bool,
+    /// Ghi đè tệp kết quả đã có — overwrite an existing output
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -102,7 +102,9 @@ pub fn run(args: &DemoArgs) -> Outcome {
             "--pin-env",
             "KYSO_DEMO_PIN",
         ])
-        .args(["--reason", "DEMO — không có giá trị pháp lý", "--force"]);
+        .args(["--reason", "DEMO — không có giá trị pháp lý", "--force"])
+        // The demo certificates give no OCSP/CRL address, so their revocation status is unknown.
+        .arg("--allow-unknown-revocation");
     if args.json {
         command.arg("--json");
     }
@@ -127,7 +129,7 @@ pub fn run(args: &DemoArgs) -> Outcome {
         demo.softhsm.module_path().display()
     );
     eprintln!(
-        "  KYSO_PIN={DEMO_PIN} kyso sign --module {} --token \"{DEMO_TOKEN_LABEL}\" --cert 01 --pin-env KYSO_PIN -o out.pdf in.pdf",
+        "  KYSO_PIN={DEMO_PIN} kyso sign --module {} --token \"{DEMO_TOKEN_LABEL}\" --cert 01 --pin-env KYSO_PIN --allow-unknown-revocation -o out.pdf in.pdf",
         demo.softhsm.module_path().display()
     );
     Outcome::Success

@@ -3,8 +3,13 @@
 
 mod args;
 mod demo;
+mod extend;
+mod journal;
+mod layout;
 mod output;
 mod sign;
+mod sign_revocation;
+mod timestamp;
 mod tokens;
 mod verify;
 
@@ -37,11 +42,14 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
+    journal::install(&cli.journal);
     let outcome = match cli.command {
         args::Command::Tokens(a) => tokens::run(&a),
         args::Command::Sign(a) => sign::run(&a),
         args::Command::Verify(a) => verify::run(&a),
         args::Command::Demo(a) => demo::run(&a),
+        args::Command::Extend(a) => extend::run(&a),
+        args::Command::Journal(a) => journal::run(&a),
     };
     ExitCode::from(outcome as u8)
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use kyso::message::{Explain, Message};
 use kyso::pki::CertificateInfo;
+use kyso::sign::revocation_gate::RevocationClearance;
 use kyso::sign::{self, SignError, SignatureRequest, SignedDocument};
 use kyso::token::{
     self, DocumentSigner, KeyPresence, Module, Pin, PinState, SignerOptions, SoftwareSigner,
@@ -30,6 +31,8 @@ struct SignLine<'a> {
     input_sha256: Option<String>,
     field: Option<String>,
     signing_time: Option<String>,
+    /// genTime of the signature time-stamp (B-T and up).
+    timestamp_time: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -57,10 +60,17 @@ impl SignerJson {
 }
 
 pub fn run(args: &SignArgs) -> Outcome {
-    if let Some(message) = unsupported_options(args) {
-        error(&message);
-        return Outcome::Failure;
-    }
+    // Visible signatures and office profiles (layout.rs): resolved before any device is touched.
+    let layout = match crate::layout::resolve(args) {
+        Ok(layout) => layout,
+        Err(message) => {
+            error(&message);
+            return Outcome::Failure;
+        }
+    };
+    // A saved signing profile may name the certificate and token; the options win.
+    let wanted_cert = args.cert.clone().or(layout.certificate.clone());
+    let wanted_token = args.token.clone().or(layout.token.clone());
     let jobs = match resolve_outputs(args) {
         Ok(jobs) => jobs,
         Err(message) => {
@@ -75,6 +85,13 @@ pub fn run(args: &SignArgs) -> Outcome {
         },
         hash: None,
     };
+    let timestamp = match crate::timestamp::tsa_client(args) {
+        Ok(timestamp) => timestamp,
+        Err(message) => {
+            error(&message);
+            return Outcome::Failure;
+        }
+    };
     let request = SignatureRequest {
         field_name: args.field.clone(),
         // The CLI counts pages from 1 (and -1 = last); the library from 0 (and -1 = last).
@@ -83,18 +100,24 @@ pub fn run(args: &SignArgs) -> Outcome {
             Some(p) => p,
             None => 0,
         },
-        reason: args.reason.clone(),
+        reason: args.reason.clone().or(layout.reason.clone()),
         location: args.location.clone(),
         contact_info: args.contact.clone(),
         signing_time: None,
+        timestamp,
+        visible: layout.visible.clone(),
     };
 
     if let Some(p12) = &args.software_key {
+        // The journal first: no signature without its record (journal.rs says why).
+        if let Err(message) = crate::journal::open_for_signing() {
+            return fail_all(args, &jobs, &message);
+        }
         let signer = match open_software_key(p12, args, options) {
             Ok(s) => s,
             Err(message) => return fail_all(args, &jobs, &message),
         };
-        return sign_all(args, &jobs, &signer, &request);
+        return sign_all(args, &jobs, &signer, &request, None);
     }
 
     // A PIN must be obtainable before the token is touched (cli.md).
@@ -110,7 +133,11 @@ pub fn run(args: &SignArgs) -> Outcome {
     if paths.is_empty() {
         return fail_all(args, &jobs, &no_module_message());
     }
-    let (module, token_label) = match find_token(&paths, args.token.as_deref()) {
+    // The journal before the token is touched: no signature without its record.
+    if let Err(message) = crate::journal::open_for_signing() {
+        return fail_all(args, &jobs, &message);
+    }
+    let (module, token_label) = match find_token(&paths, wanted_token.as_deref()) {
         Ok(found) => found,
         Err(e) => return fail_all(args, &jobs, &e.message()),
     };
@@ -118,6 +145,7 @@ pub fn run(args: &SignArgs) -> Outcome {
         Ok(s) => s,
         Err(e) => return fail_all(args, &jobs, &e.message()),
     };
+    crate::journal::set_token(&session.token().label, &session.token().serial);
 
     // Before the PIN: the token's remaining-tries state, and the certificate's own fitness.
     let status = match session.pin_status() {
@@ -130,9 +158,14 @@ pub fn run(args: &SignArgs) -> Outcome {
     if status.state != PinState::Ok {
         say("⚠ ", &status.state.message());
     }
-    if let Err(e) = gate_before_login(&session, args.cert.as_deref(), options) {
+    if let Err(e) = gate_before_login(&session, wanted_cert.as_deref(), options) {
         return fail_all(args, &jobs, &e.message());
     }
+    // Revocation (OCSP, then CRL) also before the PIN, when the certificate is already known.
+    let cleared = match crate::sign_revocation::clear_before_login(args, &session) {
+        Ok(cleared) => cleared,
+        Err(message) => return fail_all(args, &jobs, &message),
+    };
 
     if session.needs_pin() {
         let pin = match read_pin(args, &session) {
@@ -146,11 +179,11 @@ pub fn run(args: &SignArgs) -> Outcome {
     } else if let Err(e) = session.login(None) {
         return fail_all(args, &jobs, &e.message());
     }
-    let signer = match session.signer(args.cert.as_deref(), options) {
+    let signer = match session.signer(wanted_cert.as_deref(), options) {
         Ok(s) => s,
         Err(e) => return fail_all(args, &jobs, &e.message()),
     };
-    sign_all(args, &jobs, &signer, &request)
+    sign_all(args, &jobs, &signer, &request, cleared)
 }
 
 /// Signs every job with one signer (one login); keeps going after a failed document.
@@ -159,14 +192,39 @@ fn sign_all(
     jobs: &[(PathBuf, PathBuf)],
     signer: &dyn DocumentSigner,
     request: &SignatureRequest,
+    cleared: Option<RevocationClearance>,
 ) -> Outcome {
+    crate::journal::set_signer(signer.certificate_der(), args.software_key.is_some());
     if let Err(e) = sign::check_signer(signer, kyso::vn_time::now()) {
         return fail_all(args, jobs, &e.message());
     }
+    // The revocation gate, unless it already ran before the PIN. What it fetched (checked OCSP
+    // responses and CRLs) is what a B-LT signature puts in its DSS.
+    let revocation = match cleared {
+        Some(cleared) => cleared,
+        None => {
+            match crate::sign_revocation::clear(args, signer.certificate_der(), signer.chain_der())
+            {
+                Ok(cleared) => cleared,
+                Err(message) => return fail_all(args, jobs, &message),
+            }
+        }
+    };
+    crate::journal::set_revocation(&revocation.fetched);
     let signer_json = SignerJson::from_der(signer.certificate_der());
+    // A copy names the copying organisation; by default the signer certificate's.
+    let mut request = request.clone();
+    crate::layout::complete_with_signer(&mut request.visible, signer.certificate_der());
+    let request = &request;
     let mut failures = 0usize;
     for (input, output) in jobs {
-        let result = sign::sign_document(signer, input, output, request, args.force);
+        let result = match args.level {
+            Level::BLt | Level::BLta => {
+                crate::extend::sign_then_extend(args, signer, input, output, request)
+            }
+            _ => sign::sign_document(signer, input, output, request, args.force),
+        };
+        crate::journal::record_signing(args, input, output, &result);
         if result.is_err() {
             failures += 1;
         }
@@ -199,6 +257,10 @@ fn report(
                     input_sha256: Some(done.input_sha256.clone()),
                     field: Some(done.field_name.clone()),
                     signing_time: Some(kyso::vn_time::iso8601(done.signing_time)),
+                    timestamp_time: done
+                        .timestamp
+                        .as_ref()
+                        .map(|t| kyso::vn_time::iso8601(t.time)),
                 });
             }
             eprintln!(
@@ -206,6 +268,9 @@ fn report(
                 input.display(),
                 done.output.display()
             );
+            if let Some(timestamp) = &done.timestamp {
+                crate::timestamp::say_timestamp(timestamp);
+            }
         }
         Err(e) => {
             let message = e.message();
@@ -229,52 +294,20 @@ fn failed_line<'a>(args: &SignArgs, input: &Path, message: &Message) -> SignLine
         input_sha256: None,
         field: None,
         signing_time: None,
+        timestamp_time: None,
     }
 }
 
 /// Nothing could be signed: say why once, report every input as not signed, exit 2.
 fn fail_all(args: &SignArgs, jobs: &[(PathBuf, PathBuf)], message: &Message) -> Outcome {
     error(message);
+    crate::journal::record_sign_failures(args, jobs, message);
     if args.json {
         for (input, _) in jobs {
             json_line(&failed_line(args, input, message));
         }
     }
     Outcome::Failure
-}
-
-/// Options of later issues are parsed, and refused clearly until they work.
-fn unsupported_options(args: &SignArgs) -> Option<Message> {
-    let visible = [
-        ("--profile", args.profile.is_some()),
-        ("--image", args.image.is_some()),
-        ("--seal", args.seal.is_some()),
-        ("--rect", args.rect.is_some()),
-        ("--anchor", args.anchor.is_some()),
-        ("--number", args.number.is_some()),
-        ("--date", args.date.is_some()),
-        ("--copy-form", args.copy_form.is_some()),
-        ("--tsa", args.tsa.is_some()),
-        ("--level", args.level != Level::BB),
-    ];
-    let used: Vec<&str> = visible
-        .iter()
-        .filter(|(_, on)| *on)
-        .map(|(n, _)| *n)
-        .collect();
-    (!used.is_empty()).then(|| {
-        Message::new(
-            "not-supported-yet",
-            format!(
-                "Phiên bản này chưa hỗ trợ {} (chỉ ký ẩn mức PAdES B-B)",
-                used.join(", ")
-            ),
-            format!(
-                "This version does not support {} yet (invisible PAdES B-B signatures only)",
-                used.join(", ")
-            ),
-        )
-    })
 }
 
 /// Pairs each input with its output: `-o` for one input, `--out-dir` for any number.

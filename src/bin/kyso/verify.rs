@@ -60,9 +60,12 @@ pub fn run(args: &VerifyArgs) -> Outcome {
     let sender = NoticeSender {
         office: args.office.clone(),
     };
+    // Recorded when the journal opens; a journal that cannot be opened is a warning here.
+    crate::journal::open_for_verification();
     let mut rejected = 0usize;
     for file in &args.files {
         let report = verify_file(file, &options);
+        crate::journal::record_verification(file, &report, args.offline);
         if report.verdict == Verdict::Rejected {
             rejected += 1;
         }

@@ -1,6 +1,7 @@
 //! Revocation of a certificate, from the data a signed file carries: OCSP responses ([`ocsp`],
 //! RFC 6960) and CRLs ([`crl`], RFC 5280 §5), found in the PDF's `/DSS`, in the CMS `crls`, or
-//! in the adbe-revocationInfoArchival attribute. Nothing is fetched from the network here.
+//! in the adbe-revocationInfoArchival attribute. Nothing is fetched from the network here;
+//! [`online`] fetches answers (OCSP, CRL, with a disk cache) and checks them with this code.
 //!
 //! [`revocation_status`] answers one question: was the certificate revoked at the validation
 //! time `at`? Each response and CRL is checked on its own (does it name this certificate, who
@@ -26,6 +27,7 @@
 pub mod asn1;
 pub mod crl;
 pub mod ocsp;
+pub mod online;
 #[cfg(test)]
 mod tests;
 
