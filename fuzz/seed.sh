@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Seed corpora for the fuzz targets: the real signed PDFs of ../shared/corpus (other software's
-# signatures, DSS, time-stamps, object streams), the regression inputs of tests/data/regressions,
-# and for cms_parser the CMS blobs found in the `/Contents` of those PDFs.
+# signatures, DSS, time-stamps, object streams) and the regression inputs of
+# tests/data/regressions for the whole-file targets; for cms_parser the CMS blobs found in the
+# `/Contents` of those PDFs; for pdf_object the indirect objects of those PDFs (the body between
+# `N G obj` and `endobj`).
 # Usage: fuzz/seed.sh [CORPUS_DIR]   (default: ../shared/corpus/pdfs beside the repository)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 pdfs="${1:-$repo/../shared/corpus/pdfs}"
-mkdir -p "$here/corpus/pdf_reader" "$here/corpus/verify_pipeline" "$here/corpus/cms_parser"
+whole_file_targets=(pdf_reader revisions verify_pipeline)
+for t in "${whole_file_targets[@]}" cms_parser pdf_object; do mkdir -p "$here/corpus/$t"; done
 
 copy_pdf() {
-    local f="$1" name
+    local f="$1" name t
     name="$(sha256sum "$f" | cut -c1-16)"
-    cp -f "$f" "$here/corpus/pdf_reader/$name"
-    cp -f "$f" "$here/corpus/verify_pipeline/$name"
+    for t in "${whole_file_targets[@]}"; do cp -f "$f" "$here/corpus/$t/$name"; done
 }
 
 if [ -d "$pdfs" ]; then
@@ -30,19 +32,24 @@ if [ -d "$repo/tests/data/regressions" ]; then
     done
 fi
 
-# CMS blobs: the hex string after /Contents in every /ByteRange dictionary.
+# CMS blobs: the hex string after /Contents in every /ByteRange dictionary. Objects: the bodies
+# of indirect objects up to 64 KiB (streams included), at most 40 per file.
 if command -v python3 >/dev/null && [ -d "$pdfs" ]; then
-    python3 - "$pdfs" "$here/corpus/cms_parser" <<'PY'
+    python3 - "$pdfs" "$here/corpus/cms_parser" "$here/corpus/pdf_object" <<'EOF'
 import hashlib, pathlib, re, sys
-src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+src, cms, objects = (pathlib.Path(a) for a in sys.argv[1:4])
+def keep(folder, blob):
+    (folder / hashlib.sha256(blob).hexdigest()[:16]).write_bytes(blob)
 for pdf in sorted(src.glob("*.pdf")):
     data = pdf.read_bytes()
     for m in re.finditer(rb"/Contents\s*<([0-9A-Fa-f\s]{200,})>", data):
         blob = bytes.fromhex(re.sub(rb"\s", b"", m.group(1)).decode())
-        blob = blob.rstrip(b"\0") or blob
-        (out / hashlib.sha256(blob).hexdigest()[:16]).write_bytes(blob)
-PY
+        keep(cms, blob.rstrip(b"\0") or blob)
+    found = re.finditer(rb"\d+\s+\d+\s+obj\b(.{1,65536}?)\bendobj", data, re.S)
+    for _, m in zip(range(40), found):
+        keep(objects, m.group(1).strip())
+EOF
 fi
-for t in pdf_reader verify_pipeline cms_parser; do
+for t in "${whole_file_targets[@]}" cms_parser pdf_object; do
     echo "$t: $(ls "$here/corpus/$t" | wc -l) seeds" >&2
 done

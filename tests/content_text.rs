@@ -710,6 +710,53 @@ fn hostile_content_is_refused_not_hung() {
         Err(ContentError::Limit(ContentLimit::XObjectDepth(_)))
     ));
 
+    // A composite font whose /W names the same width list again and again: the widths read
+    // are counted, not the (shared) objects.
+    let dict =
+        |pairs: Vec<(&str, Object)>| -> Object { Object::Dictionary(pairs.into_iter().collect()) };
+    let mut w = Vec::new();
+    for _ in 0..2_000 {
+        w.push(Object::Integer(0));
+        w.push(ObjectId::new(9, 0).into());
+    }
+    let wide_font = [
+        (
+            7,
+            dict(vec![
+                ("Type", Object::name("Font")),
+                ("Subtype", Object::name("Type0")),
+                ("BaseFont", Object::name("Wide")),
+                ("Encoding", Object::name("Identity-H")),
+                (
+                    "DescendantFonts",
+                    Object::Array(vec![ObjectId::new(8, 0).into()]),
+                ),
+            ]),
+        ),
+        (
+            8,
+            dict(vec![
+                ("Type", Object::name("Font")),
+                ("Subtype", Object::name("CIDFontType2")),
+                ("BaseFont", Object::name("Wide")),
+                ("W", Object::Array(w)),
+            ]),
+        ),
+        (9, Object::Array(vec![Object::Integer(500); 100])),
+    ];
+    let path = hand_written(
+        dir.path(),
+        "wide-font.pdf",
+        b"BT /F2 12 Tf <0001> Tj ET",
+        &wide_font,
+        &[],
+    );
+    let file = PdfFile::open(&path).expect("open");
+    assert!(matches!(
+        page_text_lines(&file, 0),
+        Err(ContentError::Limit(ContentLimit::FontWidths(_)))
+    ));
+
     // Garbage is skipped a little, then refused; never a panic.
     let garbage: Vec<u8> = (0..200_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)

@@ -548,6 +548,63 @@ fn issuing_is_refused_without_a_valid_personal_signature_and_nothing_is_written(
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The issuer's precondition is checked before the token is opened: an unsigned document in a
+/// batch is refused without a login, and the rest of the batch is issued with one PIN entry.
+#[test]
+fn an_unissuable_document_is_refused_before_the_pin_and_the_batch_goes_on() {
+    let office = Office::new();
+    let leader = office.env.path("1-leader.pdf");
+    assert!(office.leader(&leader).status.success());
+    let unsigned = office.env.path("2-unsigned.pdf");
+    std::fs::write(&unsigned, decision_pdf()).unwrap();
+
+    let issue = |inputs: &[&Path], out_dir: &Path, log: &Path| {
+        run(office
+            .env
+            .sign_spied(log)
+            .args(["--cert", id::ORGANISATION, "--profile", "issuer", "--seal"])
+            .arg(&office.seal)
+            .args(["--number", NUMBER, "--number-rect", NUMBER_RECT])
+            .args(["--date", "2026-04-26", "--date-rect", DATE_RECT])
+            .arg("--trust")
+            .arg(office.env.root_pem())
+            .args(inputs)
+            .arg("--out-dir")
+            .arg(out_dir))
+    };
+
+    // Only the unsigned document: refused, and the token never asked for the PIN.
+    let log = office.env.path("spy-alone.log");
+    let out = issue(&[&unsigned], &office.env.path("out-alone"), &log);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(common::spy_calls(&log, "C_Login"), 0, "no PIN entry");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["error"]["code"], "issuer-needs-personal-signature");
+
+    // Both: the signed one is issued (one login), the unsigned one refused; exit 1.
+    let log = office.env.path("spy-both.log");
+    let out_dir = office.env.path("out-both");
+    let out = issue(&[&unsigned, &leader], &out_dir, &log);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(common::spy_calls(&log, "C_Login"), 1, "one PIN entry");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let refused = lines.iter().find(|l| l["ok"] == false).expect("a refusal");
+    assert_eq!(refused["error"]["code"], "issuer-needs-personal-signature");
+    let issued = lines
+        .iter()
+        .find(|l| l["ok"] == true)
+        .expect("an issued file");
+    let output = PathBuf::from(issued["output"].as_str().unwrap());
+    assert_pdfsig_valid(&output, 2);
+    assert_eq!(
+        files_in(&out_dir).len(),
+        1,
+        "only the issued file is written"
+    );
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }

@@ -690,6 +690,50 @@ fn an_archive_time_stamp_is_proof_of_existence_for_a_signature_without_its_own()
     assert_eq!(report["verdict"], "rejected", "{report:#}");
 }
 
+/// A document time-stamp from a TSA the verifier does not trust is intact and has a time, but
+/// proves nothing: the signature it covers stays B-LT (EN 319 142-1 §6.3 asks a trusted
+/// archive time-stamp for B-LTA).
+#[test]
+fn an_untrusted_archive_time_stamp_does_not_make_b_lta() {
+    let lab = Lab::new();
+    let (bt, lt, lta) = (
+        lab.env.path("b-t.pdf"),
+        lab.env.path("b-lt.pdf"),
+        lab.env.path("b-lta-untrusted.pdf"),
+    );
+    let signed = lab.sign("b-t", &bt);
+    assert!(signed.status.success(), "{}", describe(&signed));
+    ok(&lab.extend("b-lt", &bt, &lt, "cache-1"));
+
+    // Another PKI's TSA (with its own responders), trusted while extending but not by the
+    // verifier.
+    let stranger = Lab::new();
+    let mut extend = lab.kyso("cache-2");
+    extend
+        .args(["extend", "--level", "b-lta", "--json", "--trust"])
+        .arg(lab.env.root_pem())
+        .arg("--trust")
+        .arg(stranger.env.root_pem())
+        .arg("--tsa")
+        .arg(stranger.tsa.url())
+        .arg(&lt)
+        .arg("-o")
+        .arg(&lta);
+    ok(&run(&mut extend));
+
+    let report = lab.verify(&lta);
+    let stamps: Vec<&Value> = signatures(&report)
+        .iter()
+        .filter(|s| s["kind"] == "document-timestamp")
+        .collect();
+    assert_eq!(stamps.len(), 1, "{report:#}");
+    assert_eq!(stamps[0]["integrity"], "intact", "{report:#}");
+    assert_ne!(stamps[0]["indication"], "TOTAL-PASSED", "{report:#}");
+    let signature = the_signature(&report);
+    assert_eq!(signature["indication"], "TOTAL-PASSED", "{report:#}");
+    assert_eq!(signature["level"], "B-LT", "{report:#}");
+}
+
 #[test]
 fn no_revocation_data_is_a_clear_failure_with_no_output() {
     let mut lab = Lab::new();

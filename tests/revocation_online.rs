@@ -372,3 +372,38 @@ fn a_missing_intermediate_is_fetched_from_ca_issuers() {
     );
     assert_eq!(s.responders.ca_issuers_requests(), 2);
 }
+
+/// A file's certificates may name many slow addresses: once the fetcher's deadline (the
+/// verifier's per-file budget) has passed, no request is started and the status stays unknown,
+/// with the reason; before it, the same fetcher asks the responder.
+#[test]
+fn no_request_is_started_after_the_deadline() {
+    use kyso::net::HttpClient;
+    use kyso::pki::certificate::CertificateInfo;
+    use kyso::pki::revocation::RevocationStatus;
+    use kyso::pki::revocation::online::{NETWORK_TIME_LIMIT, RevocationFetcher};
+
+    let s = setup();
+    let leader = CertificateInfo::from_der(&s.env.pki.leader.certificate_der).unwrap();
+    let issuer = CertificateInfo::from_der(&s.env.pki.issuing_ca.certificate_der).unwrap();
+    let fetcher = RevocationFetcher::new(HttpClient::default(), None);
+    let now = OffsetDateTime::now_utc();
+
+    let late = fetcher
+        .until(std::time::Instant::now())
+        .fetch(&leader, &issuer, now);
+    assert_eq!(late.status, RevocationStatus::Unknown);
+    assert!(
+        late.findings.iter().any(|f| f.code == NETWORK_TIME_LIMIT),
+        "{:?}",
+        late.findings
+    );
+    assert_eq!(s.responders.ocsp_requests(), 0);
+    assert_eq!(s.responders.crl_requests(), 0);
+
+    let in_time = fetcher
+        .until(std::time::Instant::now() + std::time::Duration::from_secs(60))
+        .fetch(&leader, &issuer, now);
+    assert_eq!(in_time.status, RevocationStatus::Good);
+    assert_eq!(s.responders.ocsp_requests(), 1);
+}

@@ -275,6 +275,38 @@ fn tsa_without_a_time_stamped_level_is_a_usage_error() {
     assert!(!env.path("o.pdf").exists());
 }
 
+/// A TSA address that is not http(s) is refused as a usage error before the token is opened,
+/// by `sign` and by `extend` alike, and nothing is written.
+#[test]
+fn a_tsa_address_that_is_not_http_is_refused_before_the_token() {
+    let env = TestEnv::new();
+    let input = env.fixture(FixtureKind::Classic);
+    for tsa in ["ftp://tsa.example/", "not an address"] {
+        let log = env.path("spy.log");
+        let out = run(env
+            .sign_spied(&log)
+            .args(["--cert", id::LEADER, "--level", "b-t", "--tsa", tsa, "-o"])
+            .arg(env.path("o.pdf"))
+            .arg(&input));
+        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("Địa chỉ máy chủ cấp dấu thời gian không dùng được"),
+            "{stderr}"
+        );
+        assert_eq!(common::spy_calls(&log, "C_OpenSession"), 0, "{tsa}");
+        assert!(!env.path("o.pdf").exists());
+
+        let out = run(env
+            .kyso()
+            .args(["extend", "--level", "b-lta", "--tsa", tsa, "-o"])
+            .arg(env.path("e.pdf"))
+            .arg(&input));
+        assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+        assert!(!env.path("e.pdf").exists());
+    }
+}
+
 // --- Document time-stamps -------------------------------------------------------------------
 
 #[test]

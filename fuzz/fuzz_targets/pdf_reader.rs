@@ -19,12 +19,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = file.docmdp_permission();
     if let Ok(count) = file.page_count() {
         for index in 0..count.min(16) {
-            if let Ok(page) = file.page(index as i64) {
-                if let Some(contents) = page.dict.get(b"Contents") {
-                    if let Ok(Object::Stream(stream)) = file.resolve(contents) {
-                        let _ = file.stream_data(&stream);
-                    }
-                }
+            if let Ok(page) = file.page(index as i64)
+                && let Some(contents) = page.dict.get(b"Contents")
+                && let Ok(Object::Stream(stream)) = file.resolve(contents)
+            {
+                let _ = file.stream_data(&stream);
             }
         }
     }

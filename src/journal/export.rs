@@ -155,5 +155,16 @@ fn csv_row(e: &Entry) -> Vec<String> {
         v.map(|v| v.signatures.to_string()).unwrap_or_default(),
     ];
     debug_assert_eq!(row.len(), CSV_COLUMNS.len());
-    row
+    row.into_iter().map(inert_cell).collect()
+}
+
+/// A cell a spreadsheet will not run as a formula. File names and signer names come from
+/// incoming documents (attacker-chosen): `=HYPERLINK(…)` in a file name must stay text when a
+/// clerk opens the export in Excel or LibreOffice, so a cell starting with one of the formula
+/// triggers (OWASP's list: `=` `+` `-` `@`, tab, carriage return) gets a leading `'`.
+fn inert_cell(cell: String) -> String {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}"),
+        _ => cell,
+    }
 }

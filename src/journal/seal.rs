@@ -68,15 +68,17 @@ pub(super) fn check_evidence(connection: &Connection) -> rusqlite::Result<Vec<St
         let len_matches = i64::try_from(der.len()).is_ok_and(|len| len == size);
         if !len_matches || hex::encode(Sha256::digest(der)) != sha256 {
             problems.push(format!(
-                "entry {entry}: revocation data {position} does not match its sealed hash — \
-                 its bytes were changed after it was written"
+                "mục {entry}: dữ liệu thu hồi số {position} không khớp với mã băm đã niêm phong — \
+                 nội dung đã bị sửa sau khi ghi / entry {entry}: revocation data {position} does \
+                 not match its sealed hash — its bytes were changed after it was written"
             ));
         }
     }
     Ok(problems)
 }
 
-/// Walks the whole chain, oldest first; returns the broken links (empty when intact).
+/// Walks the whole chain, oldest first; returns the broken links (empty when intact), each
+/// in Vietnamese, then English.
 pub(super) fn check_chain(connection: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut previous = GENESIS.to_owned();
@@ -94,11 +96,16 @@ pub(super) fn check_chain(connection: &Connection) -> rusqlite::Result<Vec<Strin
             match &entry.seal {
                 Some(seal) if *seal == expected => {}
                 Some(_) => problems.push(format!(
-                    "entry {}: its seal does not match — changed, or an entry before it was \
-                     changed, inserted or removed, after it was written",
-                    entry.id
+                    "mục {id}: dấu niêm phong không khớp — mục này, hoặc một mục trước nó, đã bị \
+                     sửa, chèn thêm hay xóa sau khi ghi / entry {id}: its seal does not match — \
+                     changed, or an entry before it was changed, inserted or removed, after it \
+                     was written",
+                    id = entry.id
                 )),
-                None => problems.push(format!("entry {}: no seal", entry.id)),
+                None => problems.push(format!(
+                    "mục {id}: không có dấu niêm phong / entry {id}: no seal",
+                    id = entry.id
+                )),
             }
             // Go on from the stored seal: one edit is reported once, not at every later entry.
             previous = entry.seal.clone().unwrap_or(expected);

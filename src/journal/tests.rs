@@ -318,6 +318,56 @@ fn csv_export_parses_back_with_vietnamese_intact() {
     assert_eq!(&rows[1][col("token_label")], "Kyso Test");
 }
 
+/// An incoming file named like a formula stays text in the CSV: a clerk opening the export in a
+/// spreadsheet must not run `=HYPERLINK(…)` from an attacker's file name. JSON keeps it as is.
+#[test]
+fn csv_export_keeps_formula_like_names_inert() {
+    let (_dir, mut journal) = open_temp();
+    let names = [
+        "=HYPERLINK(\"x\",\"a\").pdf",
+        "+1.pdf",
+        "-2.pdf",
+        "@SUM(A1).pdf",
+        "\tcmd.pdf",
+        "bình thường.pdf",
+    ];
+    for name in names {
+        journal
+            .record_verification(&verification(name, crate::vn_time::now(), false))
+            .unwrap();
+    }
+    let mut out = Vec::new();
+    journal
+        .export_csv(&mut out, &JournalQuery::default())
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let col = CSV_COLUMNS.iter().position(|c| *c == "file_name").unwrap();
+    let mut exported: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[col].to_owned())
+        .collect();
+    exported.sort();
+    let mut expected: Vec<String> = names
+        .iter()
+        .map(|n| match n.as_bytes()[0] {
+            b'=' | b'+' | b'-' | b'@' | b'\t' => format!("'{n}"),
+            _ => n.to_string(),
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(exported, expected);
+
+    let mut json = Vec::new();
+    journal
+        .export_json(&mut json, &JournalQuery::default())
+        .unwrap();
+    let text = String::from_utf8(json).unwrap();
+    assert!(
+        text.contains("\"=HYPERLINK("),
+        "JSON keeps the name: {text}"
+    );
+}
+
 #[test]
 fn json_export_holds_every_entry_with_its_certificate() {
     let (_dir, mut journal) = open_temp();
@@ -449,7 +499,8 @@ fn every_entry_is_sealed_and_an_edit_behind_kysos_back_breaks_the_chain() {
         .unwrap();
     let problems = journal.check().unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].starts_with("entry 2:"), "{problems:?}");
+    assert!(problems[0].starts_with("mục 2:"), "{problems:?}");
+    assert!(problems[0].contains("/ entry 2:"), "{problems:?}");
 }
 
 #[test]
@@ -474,7 +525,11 @@ fn revocation_bytes_swapped_behind_kysos_back_are_found() {
     let problems = journal.check().unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        problems[0].starts_with("entry 2: revocation data 0"),
+        problems[0].starts_with("mục 2: dữ liệu thu hồi số 0"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].contains("/ entry 2: revocation data 0"),
         "{problems:?}"
     );
 }

@@ -256,11 +256,36 @@ pub enum Placement {
     Rect(Rect),
 }
 
+/// Where the issuer stamps the document number when no rectangle is given: after "Số:"
+/// (NĐ 30/2020 Phụ lục I, box 3). The CLI and the desktop app both use it.
+pub const NUMBER_ANCHOR: &str = "Số:";
+/// Where the issuer stamps the date when no rectangle is given: over "ngày … tháng … năm"
+/// (box 4).
+pub const DATE_ANCHOR: &str = "ngày";
+
 /// A text stamped by the issuer (number or date) and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stamp {
     pub text: String,
     pub place: Placement,
+}
+
+impl Stamp {
+    /// The document number and symbol, in `rect` or after [`NUMBER_ANCHOR`].
+    pub fn number(text: &str, rect: Option<Rect>) -> Stamp {
+        Stamp {
+            text: text.to_string(),
+            place: rect.map_or_else(|| Placement::Anchor(NUMBER_ANCHOR.into()), Placement::Rect),
+        }
+    }
+
+    /// The issue date as NĐ 30 writes it, in `rect` or over [`DATE_ANCHOR`].
+    pub fn date(date: Date, rect: Option<Rect>) -> Stamp {
+        Stamp {
+            text: vietnamese_date(date),
+            place: rect.map_or_else(|| Placement::Anchor(DATE_ANCHOR.into()), Placement::Rect),
+        }
+    }
 }
 
 /// The leader's signature.

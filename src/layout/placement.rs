@@ -113,6 +113,7 @@ pub fn signature_widgets(file: &PdfFile) -> Result<Vec<SignatureWidget>, LayoutE
         return Ok(Vec::new());
     };
     let mut found = Vec::new();
+    let mut pages = PagesFromEnd::new(file);
     let mut visited = HashSet::new();
     // (node, parent name, inherited /FT, inherited /V present, depth)
     let mut stack: Vec<(Object, String, bool, bool, usize)> = fields
@@ -163,8 +164,8 @@ pub fn signature_widgets(file: &PdfFile) -> Result<Vec<SignatureWidget>, LayoutE
             continue;
         };
         let page = match dict.get(b"P").and_then(Object::as_reference) {
-            Some(page_id) => page_index(file, page_id),
-            None => id.and_then(|id| page_of_annotation(file, id)),
+            Some(page_id) => pages.index_of(page_id),
+            None => id.and_then(|id| pages.of_annotation(id)),
         };
         found.push(SignatureWidget {
             field: name,
@@ -178,27 +179,77 @@ pub fn signature_widgets(file: &PdfFile) -> Result<Vec<SignatureWidget>, LayoutE
 
 /// Index of the page object `id` (searched from the last page: signatures usually are there).
 pub fn page_index(file: &PdfFile, id: ObjectId) -> Option<usize> {
-    let count = file.page_count().ok()?;
-    (0..count)
-        .rev()
-        .take(MAX_PAGES_SEARCHED)
-        .find(|&i| file.page(i as i64).is_ok_and(|p| p.id == id))
+    PagesFromEnd::new(file).index_of(id)
 }
 
-/// The page whose `/Annots` lists `annotation`.
-fn page_of_annotation(file: &PdfFile, annotation: ObjectId) -> Option<usize> {
-    let count = file.page_count().ok()?;
-    (0..count).rev().take(MAX_PAGES_SEARCHED).find(|&i| {
-        let Ok(page) = file.page(i as i64) else {
-            return false;
-        };
-        match page.dict.get(b"Annots").map(|a| file.resolve(a)) {
-            Some(Ok(Object::Array(items))) => {
-                items.iter().any(|a| a.as_reference() == Some(annotation))
-            }
-            _ => false,
+/// The last [`MAX_PAGES_SEARCHED`] pages, read from the last one back, each at most once
+/// however many widgets ask. `PdfFile::page(i)` walks the page tree up to page `i`, so a
+/// search costs O(pages²) node visits (measured: 50 s in a debug build for one widget of a
+/// 2000-page file that is on no page); reading each page once per [`signature_widgets`] call
+/// keeps that cost from being multiplied by the number of widgets.
+struct PagesFromEnd<'a> {
+    file: &'a PdfFile,
+    /// The pages' ids, from one walk of the page tree (a walk per page was quadratic).
+    ids: Vec<ObjectId>,
+    /// Pages known to the search: `count.min(MAX_PAGES_SEARCHED)`.
+    searched: usize,
+    count: usize,
+    /// `read[k]`: page `count - 1 - k` (its id and its `/Annots` entry as written: not the
+    /// whole dictionary, so memory stays small), `None` when it could not be read.
+    read: Vec<Option<(ObjectId, Option<Object>)>>,
+}
+
+impl<'a> PagesFromEnd<'a> {
+    fn new(file: &'a PdfFile) -> Self {
+        let ids = file.page_ids().unwrap_or_default();
+        let count = ids.len();
+        PagesFromEnd {
+            file,
+            ids,
+            searched: count.min(MAX_PAGES_SEARCHED),
+            count,
+            read: Vec::new(),
         }
-    })
+    }
+
+    /// The index of the last page (among those searched) that `matches`.
+    fn find(
+        &mut self,
+        mut matches: impl FnMut(&(ObjectId, Option<Object>)) -> bool,
+    ) -> Option<usize> {
+        for k in 0..self.searched {
+            let index = self.count - 1 - k;
+            if k == self.read.len() {
+                let id = self.ids[index];
+                let page = match self.file.get(id) {
+                    Ok(Object::Dictionary(dict)) => Some((id, dict.get(b"Annots").cloned())),
+                    _ => None,
+                };
+                self.read.push(page);
+            }
+            if self.read[k].as_ref().is_some_and(&mut matches) {
+                return Some(index);
+            }
+        }
+        None
+    }
+
+    fn index_of(&mut self, id: ObjectId) -> Option<usize> {
+        self.find(|(page, _)| *page == id)
+    }
+
+    /// The page whose `/Annots` lists `annotation`.
+    fn of_annotation(&mut self, annotation: ObjectId) -> Option<usize> {
+        let file = self.file;
+        self.find(
+            |(_, annots)| match annots.as_ref().map(|a| file.resolve(a)) {
+                Some(Ok(Object::Array(items))) => {
+                    items.iter().any(|a| a.as_reference() == Some(annotation))
+                }
+                _ => false,
+            },
+        )
+    }
 }
 
 /// Whether a rectangle has an area (an invisible widget has none).
@@ -219,6 +270,22 @@ mod tests {
         for bad in ["1,2,3", "a,b,c,d", "0,0,0,10", "0,0,1e9,10", "NaN,0,1,1"] {
             assert!(parse_rect(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn pages_are_found_from_the_end_and_read_once() {
+        let file = PdfFile::from_bytes(crate::pdf::fixtures::classic_pdf(6)).unwrap();
+        let ids: Vec<ObjectId> = (0..6).map(|i| file.page(i).unwrap().id).collect();
+        let mut pages = PagesFromEnd::new(&file);
+        for (index, id) in ids.iter().enumerate().rev() {
+            assert_eq!(pages.index_of(*id), Some(index));
+            assert_eq!(page_index(&file, *id), Some(index));
+        }
+        assert_eq!(pages.read.len(), 6);
+        // Not a page: every page is looked at, none read again.
+        assert_eq!(pages.index_of(ObjectId::new(999_999, 0)), None);
+        assert_eq!(pages.of_annotation(ObjectId::new(999_999, 0)), None);
+        assert_eq!(pages.read.len(), 6);
     }
 
     #[test]

@@ -12,7 +12,11 @@
 
 mod error;
 #[doc(hidden)]
+pub mod test_responders;
+#[doc(hidden)]
 pub mod test_server;
+#[doc(hidden)]
+pub mod test_tsa;
 
 use std::io::Read;
 use std::time::Duration;
@@ -122,38 +126,46 @@ impl HttpClient {
 
     /// Checks the URL's scheme and picks the agent: loopback hosts never go through a proxy.
     fn agent_for(&self, url: &str) -> Result<&ureq::Agent, NetError> {
-        // The scheme first: `file:///…` is not even a valid HTTP URI, but deserves the clearer
-        // "unsupported scheme" answer.
-        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-        match scheme.as_deref() {
-            Some("http") | Some("https") => {}
-            Some(s)
-                if !s.is_empty()
-                    && s.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
-            {
-                return Err(NetError::UnsupportedScheme {
-                    url: url.to_owned(),
-                });
-            }
-            _ => {
-                return Err(NetError::InvalidUrl {
-                    url: url.to_owned(),
-                });
-            }
-        }
-        let uri: ureq::http::Uri = url.parse().map_err(|_| NetError::InvalidUrl {
-            url: url.to_owned(),
-        })?;
-        let host = uri.host().ok_or_else(|| NetError::InvalidUrl {
-            url: url.to_owned(),
-        })?;
-        Ok(if is_loopback(host) {
+        Ok(if is_loopback(&check_url(url)?) {
             &self.direct
         } else {
             &self.agent
         })
     }
+}
+
+/// Checks that `url` is an `http://` or `https://` address with a host, and returns the host.
+/// Callers that take an address from a person (a TSA URL in settings or on the command line)
+/// use it to refuse a bad one at once, before any document is read or PIN asked.
+pub fn check_url(url: &str) -> Result<String, NetError> {
+    // The scheme first: `file:///…` is not even a valid HTTP URI, but deserves the clearer
+    // "unsupported scheme" answer.
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http") | Some("https") => {}
+        Some(s)
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            return Err(NetError::UnsupportedScheme {
+                url: url.to_owned(),
+            });
+        }
+        _ => {
+            return Err(NetError::InvalidUrl {
+                url: url.to_owned(),
+            });
+        }
+    }
+    let uri: ureq::http::Uri = url.parse().map_err(|_| NetError::InvalidUrl {
+        url: url.to_owned(),
+    })?;
+    uri.host()
+        .map(str::to_owned)
+        .ok_or_else(|| NetError::InvalidUrl {
+            url: url.to_owned(),
+        })
 }
 
 fn is_loopback(host: &str) -> bool {

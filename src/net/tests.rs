@@ -115,3 +115,25 @@ fn only_http_and_https_are_followed() {
         NetError::InvalidUrl { .. }
     ));
 }
+
+#[test]
+fn check_url_gives_the_host_of_http_addresses_only() {
+    assert_eq!(
+        super::check_url("http://tsa.ca.gov.vn/tsa").unwrap(),
+        "tsa.ca.gov.vn"
+    );
+    assert_eq!(
+        super::check_url("HTTPS://127.0.0.1:8/").unwrap(),
+        "127.0.0.1"
+    );
+    assert!(matches!(
+        super::check_url("ldap://ca.example/cn=crl"),
+        Err(NetError::UnsupportedScheme { .. })
+    ));
+    for bad in ["not a url", "http://", ""] {
+        assert!(
+            matches!(super::check_url(bad), Err(NetError::InvalidUrl { .. })),
+            "{bad}"
+        );
+    }
+}

@@ -571,6 +571,17 @@ impl PdfFile {
         found.ok_or(PdfError::PageOutOfRange { index, count })
     }
 
+    /// The leaf pages' object ids in order, from one walk of the page tree: for callers that
+    /// visit many pages ([`PdfFile::page`] walks the tree again on each call).
+    pub fn page_ids(&self) -> Result<Vec<ObjectId>> {
+        let mut ids = Vec::new();
+        self.walk_pages(|_, id, _| {
+            ids.push(id);
+            ControlFlow::Continue(())
+        })?;
+        Ok(ids)
+    }
+
     /// Number of pages, counted by walking the page tree (a `/Count` may lie).
     pub fn page_count(&self) -> Result<usize> {
         self.walk_pages(|_, _, _| ControlFlow::Continue(()))

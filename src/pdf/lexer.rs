@@ -348,11 +348,7 @@ impl<'a> Lexer<'a> {
         // A signature's /Contents is a hex string of 16-64 KiB, read again by each check of
         // each signature: sized once, and decoded two digits at a time where it can be (the
         // per-byte path was a sixth of `kyso verify` on a file with ten signatures).
-        let digits = buf[i..]
-            .iter()
-            .position(|&b| b == b'>')
-            .unwrap_or(buf.len() - i);
-        let mut out = Vec::with_capacity((digits / 2 + 1).min(MAX_STRING_LEN));
+        let mut out = Vec::with_capacity(hex_capacity_hint(&buf[i..]));
         let mut high: Option<u8> = None;
         loop {
             if high.is_none()
@@ -398,6 +394,32 @@ impl<'a> Lexer<'a> {
         self.pos = i;
         Ok(PdfString::hex(out))
     }
+}
+
+/// How far [`hex_capacity_hint`] looks for a hex string's `>`: a 64 KiB signature /Contents
+/// is 128 KiB of digits. Bounded because a failing `<z…` is retried by content and CMap
+/// parsing (up to 1000 times): an unbounded look-ahead over a 16 MiB tail made each retry
+/// scan the whole tail.
+const HEX_LOOKAHEAD: usize = 128 * 1024;
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes [`hex_capacity_hint`] scanned on this thread, for the tests of its bound.
+    static HEX_LOOKAHEAD_SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Capacity for a hex string's bytes, `rest` starting after its `<`: half the digits up to the
+/// first `>` within [`HEX_LOOKAHEAD`]. Only a hint: a longer string grows its vector, and the
+/// digits themselves are checked as they are decoded.
+fn hex_capacity_hint(rest: &[u8]) -> usize {
+    let window = &rest[..rest.len().min(HEX_LOOKAHEAD)];
+    #[cfg(test)]
+    HEX_LOOKAHEAD_SCANNED.with(|scanned| scanned.set(scanned.get() + window.len()));
+    let digits = window
+        .iter()
+        .position(|&b| b == b'>')
+        .unwrap_or(window.len());
+    (digits / 2 + 1).min(MAX_STRING_LEN)
 }
 
 /// [`HEX_CLASS`]: white space (ISO 32000-1 Table 1), skipped inside hex strings.
@@ -607,5 +629,71 @@ mod tests {
                 ..
             }))
         ));
+    }
+
+    /// Many failing `<z` before a long tail without `>`: each hex string's look-ahead stops at
+    /// its window instead of scanning the tail (999 such retries over 16 MiB took seconds), and
+    /// each still fails at its `z`.
+    #[test]
+    fn failing_hex_strings_scan_a_bounded_window() {
+        const ATTEMPTS: usize = 200;
+        let mut input = b"<z".repeat(ATTEMPTS);
+        input.resize(input.len() + 8 * HEX_LOOKAHEAD, b'a');
+        HEX_LOOKAHEAD_SCANNED.with(|scanned| scanned.set(0));
+        for attempt in 0..ATTEMPTS {
+            let mut lexer = Lexer::new(&input, 0, true);
+            lexer.set_pos(2 * attempt);
+            let offset = 2 * attempt as u64 + 1;
+            assert!(
+                matches!(
+                    lexer.next_token(),
+                    Err(LexError::Pdf(PdfError::Syntax { offset: o, .. })) if o == offset
+                ),
+                "attempt {attempt}"
+            );
+        }
+        let scanned = HEX_LOOKAHEAD_SCANNED.with(|scanned| scanned.get());
+        assert!(
+            scanned <= ATTEMPTS * HEX_LOOKAHEAD,
+            "scanned {scanned} bytes"
+        );
+    }
+
+    /// Hex strings whose `>` lies just inside, at and beyond the look-ahead window decode whole;
+    /// without a `>` and with more data to come the lexer still asks for more.
+    #[test]
+    fn hex_strings_at_and_over_the_look_ahead_window() {
+        for digits in [
+            HEX_LOOKAHEAD - 2,
+            HEX_LOOKAHEAD - 1,
+            HEX_LOOKAHEAD,
+            HEX_LOOKAHEAD + 1,
+            HEX_LOOKAHEAD + 2,
+            3 * HEX_LOOKAHEAD + 7,
+        ] {
+            let mut input = vec![b'<'];
+            input.extend((0..digits).map(|i| b"0123456789abcdef"[i % 16]));
+            input.extend_from_slice(b"> 7");
+            let mut expected: Vec<u8> = (0..digits / 2)
+                .map(|i| {
+                    let (h, l) = ((2 * i) % 16, (2 * i + 1) % 16);
+                    (h << 4 | l) as u8
+                })
+                .collect();
+            if digits % 2 == 1 {
+                expected.push((((digits - 1) % 16) << 4) as u8);
+            }
+            assert_eq!(
+                tokens(&input),
+                vec![Token::String(PdfString::hex(expected)), Token::Integer(7)],
+                "{digits} digits"
+            );
+            let unterminated = &input[..input.len() - 3];
+            let mut lexer = Lexer::new(unterminated, 0, false);
+            assert!(
+                matches!(lexer.next_token(), Err(LexError::NeedMore)),
+                "{digits} digits"
+            );
+        }
     }
 }

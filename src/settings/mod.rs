@@ -93,11 +93,16 @@ impl Explain for SettingsError {
 pub struct Settings {
     /// PKCS#11 modules to use instead of probing the known names.
     pub modules: Vec<PathBuf>,
+    // The desktop app writes this same file with its keys in camelCase (its settings travel to
+    // the web view as JSON): the aliases let the CLI see what was set there.
     /// The RFC 3161 time-stamp service.
+    #[serde(alias = "tsaUrl")]
     pub tsa_url: Option<String>,
     /// Trust anchors added to the shipped ones (PEM or DER files).
+    #[serde(alias = "trustAnchors")]
     pub trust_anchors: Vec<PathBuf>,
     /// The office's name (printed on copies and refusal notices).
+    #[serde(alias = "officeName")]
     pub office_name: Option<String>,
     /// `vi` (default) or `en` for the app's interface.
     pub language: Option<String>,
@@ -283,6 +288,30 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The desktop app saves this file with camelCase keys of its own beside `profiles`: the
+    /// CLI reads the TSA, the trust anchors and the office's name it set.
+    #[test]
+    fn reads_what_the_desktop_app_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(
+            &path,
+            r#"{"language": "vi", "modulePaths": [], "tsaUrl": "http://tsa.example/",
+                "level": "b-t", "trustAnchors": ["/etc/kyso/root.pem"],
+                "officeName": "Văn phòng UBND tỉnh Gia Lai", "onlineRevocation": true,
+                "profiles": [{"name": "Văn thư", "kind": "issuer"}]}"#,
+        )
+        .unwrap();
+        let read = Settings::load(&path).unwrap();
+        assert_eq!(read.tsa_url.as_deref(), Some("http://tsa.example/"));
+        assert_eq!(read.trust_anchors, [PathBuf::from("/etc/kyso/root.pem")]);
+        assert_eq!(
+            read.office_name.as_deref(),
+            Some("Văn phòng UBND tỉnh Gia Lai")
+        );
+        assert_eq!(read.profiles[0].kind, ProfileKind::Issuer);
+    }
 
     #[test]
     fn round_trips_and_tolerates_unknown_and_missing_keys() {

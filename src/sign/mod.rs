@@ -9,7 +9,10 @@ mod digest;
 pub mod doc_timestamp;
 pub mod dss;
 mod error;
+pub mod evidence;
 pub mod extend;
+pub mod level;
+pub mod naming;
 mod output;
 pub mod revocation_gate;
 pub mod timestamp;
@@ -23,6 +26,7 @@ use time::OffsetDateTime;
 
 pub use digest::{DocumentHasher, OriginalHashes};
 pub use error::SignError;
+pub use level::{LevelSigned, SignatureLevel, sign_at_level, tsa_client};
 pub use output::{CopyError, PendingOutput};
 pub use timestamp::TimestampSummary;
 

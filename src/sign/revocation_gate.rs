@@ -15,9 +15,12 @@
 use time::OffsetDateTime;
 
 use crate::message::{Explain, Message};
+use crate::net::HttpClient;
 use crate::pki::CertificateInfo;
+use crate::pki::revocation::online::cache::DiskCache;
 use crate::pki::revocation::online::{FetchOutcome, RevocationFetcher};
 use crate::pki::revocation::{RevocationReason, RevocationStatus};
+use crate::token::{KeyPresence, TokenSession};
 use crate::verify::finding::{Finding, Severity};
 use crate::vn_time;
 
@@ -188,6 +191,53 @@ pub fn check_revocation_before_signing(
             })
         }
     }
+}
+
+/// The fetcher signing uses: online with the per-user cache, or the cache alone when the person
+/// works offline (`kyso sign --offline`; online revocation turned off in the app's settings).
+pub fn revocation_fetcher(online: bool) -> RevocationFetcher {
+    let cache = DiskCache::default_dir();
+    if online {
+        RevocationFetcher::new(HttpClient::default(), cache)
+    } else {
+        RevocationFetcher::cache_only(cache)
+    }
+}
+
+/// The certificate that will sign, as the token shows it before login.
+#[derive(Debug, Clone)]
+pub struct CertificateBeforeLogin {
+    /// The signer's certificate (DER).
+    pub der: Vec<u8>,
+    /// The other certificates on the token (DER): the issuers, found among them by name.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// The certificate `wanted` (label or hex id; `None`: the only one with a key) when the token
+/// already shows it before login, so the gate can run before the PIN is asked; `None` when that
+/// is only known after login (keys may be hidden until then), or the choice is ambiguous.
+pub fn certificate_before_login(
+    session: &TokenSession,
+    wanted: Option<&str>,
+) -> Option<CertificateBeforeLogin> {
+    let certificates = session.certificates().ok()?;
+    let chosen: Vec<_> = certificates
+        .iter()
+        .filter(|c| c.private_key != KeyPresence::Absent || wanted.is_some())
+        .filter(|c| wanted.is_none_or(|w| c.is_named(w)))
+        .collect();
+    let [one] = chosen.as_slice() else {
+        return None;
+    };
+    one.certificate.as_ref()?;
+    Some(CertificateBeforeLogin {
+        der: one.der.clone(),
+        chain: certificates
+            .iter()
+            .filter(|c| c.der != one.der)
+            .map(|c| c.der.clone())
+            .collect(),
+    })
 }
 
 /// The issuer of `certificate` among `chain` (by name), else from its caIssuers URLs.

@@ -258,12 +258,14 @@ pub fn archive_proofs(
 }
 
 /// B-LT signatures covered by a trusted, intact document time-stamp of a later revision whose
-/// signed part already held a DSS become B-LTA.
+/// signed part already held a DSS become B-LTA. Trusted means validated (TOTAL-PASSED), as for
+/// [`archive_proofs`]: an intact time-stamp from a TSA nobody trusts proves nothing.
 pub fn upgrade_to_lta(signatures: &mut [SignatureReport], file: &PdfFile, revisions: &Revisions) {
     let archives: Vec<usize> = signatures
         .iter()
         .filter(|s| {
             s.kind == SignatureKind::DocumentTimestamp
+                && s.indication == super::indication::Indication::TotalPassed
                 && s.integrity == Integrity::Intact
                 && s.timestamp_time.is_some()
         })

@@ -5,6 +5,7 @@
 pub mod attacks;
 pub mod budget;
 pub mod changes;
+pub mod details;
 pub mod discovery;
 pub mod dss;
 pub mod finding;

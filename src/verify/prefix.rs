@@ -12,14 +12,12 @@
 //! Hand-written because no crate offers resumable prefix digests; `sha2`'s hasher is `Clone`,
 //! which is all this needs.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::ops::Range;
-use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::pdf::PdfFile;
+use crate::pdf::{PdfFile, Source};
 
 /// At most this many saved states (about 112 bytes each): well under 1 MB for any file size.
 const MAX_STATES: u64 = 4096;
@@ -49,26 +47,27 @@ impl std::fmt::Debug for FileDigest {
 }
 
 impl FileDigest {
-    /// Reads the file at `path` once, start to end. `Ok(None)` when `expired` says the time
-    /// budget ran out first (it is asked before each read).
-    pub fn read(path: &Path, expired: impl Fn() -> bool) -> io::Result<Option<FileDigest>> {
-        let mut file = File::open(path)?;
-        let expected = file.metadata()?.len();
-        let interval = expected.div_ceil(MAX_STATES).div_ceil(CHUNK).max(1) * CHUNK;
+    /// Reads `source` once, start to end. `Ok(None)` when `expired` says the time budget ran
+    /// out first (it is asked before each read). Give it the source the [`PdfFile`] will then
+    /// read, so that the states and the document are the same open file.
+    pub fn read(source: &Source, expired: impl Fn() -> bool) -> io::Result<Option<FileDigest>> {
+        let len = source.len();
+        let interval = len.div_ceil(MAX_STATES).div_ceil(CHUNK).max(1) * CHUNK;
         let mut hasher = Sha256::new();
         let mut states = Vec::new();
         let mut buf = vec![0u8; CHUNK as usize];
         let mut pos = 0u64;
-        loop {
+        while pos < len {
             if expired() {
                 return Ok(None);
             }
             // Reads stop at each interval boundary, so states sit exactly on them.
             let to_boundary = interval - pos % interval;
-            let want = usize::try_from(to_boundary.min(CHUNK)).unwrap_or(buf.len());
-            let n = file.read(&mut buf[..want])?;
+            let want = usize::try_from(to_boundary.min(CHUNK).min(len - pos)).unwrap_or(buf.len());
+            let n = source.read_at(pos, &mut buf[..want])?;
             if n == 0 {
-                break;
+                // The file shrank after it was opened: refuse rather than hash a different file.
+                return Err(io::ErrorKind::UnexpectedEof.into());
             }
             hasher.update(&buf[..n]);
             pos += n as u64;
@@ -78,7 +77,7 @@ impl FileDigest {
         }
         Ok(Some(FileDigest {
             sha256: hasher.finalize().into(),
-            len: pos,
+            len,
             interval,
             states,
         }))
@@ -142,7 +141,9 @@ mod tests {
     #[test]
     fn whole_file_digest_is_sha256() {
         let (_dir, path) = sample(3 * CHUNK + 123);
-        let digest = FileDigest::read(&path, || false).unwrap().unwrap();
+        let digest = FileDigest::read(&Source::open(&path).unwrap(), || false)
+            .unwrap()
+            .unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(digest.sha256.as_slice(), Sha256::digest(&bytes).as_slice());
         assert_eq!(digest.len, bytes.len() as u64);
@@ -154,7 +155,9 @@ mod tests {
     #[test]
     fn resumed_digests_match_digests_from_scratch() {
         let (_dir, path) = sample(5 * CHUNK + 7);
-        let digest = FileDigest::read(&path, || false).unwrap().unwrap();
+        let digest = FileDigest::read(&Source::open(&path).unwrap(), || false)
+            .unwrap()
+            .unwrap();
         let file = PdfFile::open(&path).unwrap();
         let len = file.len();
         let mut cuts = vec![0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, len - 10, len];
@@ -192,6 +195,10 @@ mod tests {
     #[test]
     fn expired_budget_stops_the_read() {
         let (_dir, path) = sample(CHUNK);
-        assert!(FileDigest::read(&path, || true).unwrap().is_none());
+        assert!(
+            FileDigest::read(&Source::open(&path).unwrap(), || true)
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -27,7 +27,7 @@ use super::revisions::Revisions;
 use super::timestamp::TimestampFacts;
 use crate::message::{Explain, Message};
 use crate::net::{HttpClient, NetOptions};
-use crate::pdf::{PdfError, PdfFile, Source};
+use crate::pdf::{PdfFile, Source};
 use crate::pki::CertificateInfo;
 use crate::pki::path::{self, PathFacts, PathStatus, Purpose};
 use crate::pki::revocation::online::RevocationFetcher;
@@ -93,27 +93,33 @@ pub fn verify_file_with(
         checked_at: vn_time::iso8601(checked_at),
     };
     let budget = Budget::start(options.time_limit);
+    // Network time counts against the same budget: no request is started once it is spent.
+    let online = online.map(|fetcher| fetcher.until(budget.deadline().at));
+    let online = online.as_ref();
     // The file's SHA-256 (report, refusal notice), keeping states the signatures' digests
-    // resume from: one read of the file for all of them (see `prefix`).
-    let whole = match FileDigest::read(path, || budget.expired()) {
+    // resume from: one read of the open file for all of them (see `prefix`).
+    let unreadable = |mut report: FileReport, e: std::io::Error| {
+        report.reasons.push(Message::new(
+            "unreadable",
+            format!("Không đọc được tệp: {e}"),
+            format!("The file cannot be read: {e}"),
+        ));
+        report
+    };
+    let source = match Source::open(path) {
+        Ok(source) => source,
+        Err(e) => return unreadable(report, e),
+    };
+    let whole = match FileDigest::read(&source, || budget.expired()) {
         Ok(Some(whole)) => {
             report.sha256 = Some(hex::encode(whole.sha256));
             whole
         }
         Ok(None) => return out_of_time(report, &budget, Stage::Reading),
-        Err(e) => {
-            report.reasons.push(Message::new(
-                "unreadable",
-                format!("Không đọc được tệp: {e}"),
-                format!("The file cannot be read: {e}"),
-            ));
-            return report;
-        }
+        Err(e) => return unreadable(report, e),
     };
     // Every read of the file obeys the budget (see `budget`).
-    let opened = Source::open(path)
-        .map_err(PdfError::from)
-        .and_then(|source| PdfFile::from_source(source.with_deadline(budget.deadline())));
+    let opened = PdfFile::from_source(source.with_deadline(budget.deadline()));
     let file = match opened {
         Ok(f) => f,
         Err(e) if e.is_time_limit() => return out_of_time(report, &budget, Stage::Reading),
@@ -400,7 +406,7 @@ fn assess(
         modifications,
         indication: super::indication::Indication::Indeterminate,
         sub_indication: None,
-        signer: facts.signer.as_ref().map(signer_report),
+        signer: facts.signer.as_ref().map(SignerReport::from),
         signing_time: stamp_time.or(claimed).map(vn_time::iso8601),
         signing_time_claimed: stamp_time.is_none(),
         timestamp_time: stamp_time.map(vn_time::iso8601),
@@ -417,7 +423,7 @@ fn assess(
 }
 
 /// Certificates to build paths with: the CMS's, then the DSS's.
-fn certificate_pool(facts: &IntegrityFacts, dss: &DssFacts) -> Vec<Vec<u8>> {
+pub(super) fn certificate_pool(facts: &IntegrityFacts, dss: &DssFacts) -> Vec<Vec<u8>> {
     let mut pool = facts.certificates.clone();
     for t in &facts.signature_timestamps {
         pool.extend(t.certificates.iter().cloned());
@@ -653,20 +659,6 @@ fn family_name(family: crate::pki::trust::CaFamily) -> &'static str {
         CaFamily::CongVu => "cong-vu",
         CaFamily::PublicCa => "public-ca",
         CaFamily::UserAdded => "user-added",
-    }
-}
-
-fn signer_report(info: &CertificateInfo) -> SignerReport {
-    SignerReport {
-        subject: info.subject.clone(),
-        common_name: info.common_name.clone(),
-        organisation: info.organisation.clone(),
-        issuer: info.issuer.clone(),
-        serial: info.serial_hex.clone(),
-        not_before: vn_time::iso8601(info.not_before),
-        not_after: vn_time::iso8601(info.not_after),
-        key: info.key_description(),
-        sha256: info.sha256_fingerprint.clone(),
     }
 }
 

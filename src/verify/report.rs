@@ -58,6 +58,22 @@ pub struct SignerReport {
     pub sha256: String,
 }
 
+impl From<&crate::pki::CertificateInfo> for SignerReport {
+    fn from(info: &crate::pki::CertificateInfo) -> Self {
+        SignerReport {
+            subject: info.subject.clone(),
+            common_name: info.common_name.clone(),
+            organisation: info.organisation.clone(),
+            issuer: info.issuer.clone(),
+            serial: info.serial_hex.clone(),
+            not_before: crate::vn_time::iso8601(info.not_before),
+            not_after: crate::vn_time::iso8601(info.not_after),
+            key: info.key_description(),
+            sha256: info.sha256_fingerprint.clone(),
+        }
+    }
+}
+
 /// One signature or document time-stamp.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureReport {

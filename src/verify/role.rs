@@ -83,17 +83,21 @@ pub fn issuance_findings(
     is_valid: impl Fn(&SignatureReport) -> bool,
 ) -> Vec<Message> {
     let mut findings = Vec::new();
-    // Whether a valid personal signature came before: each personal signature is judged
-    // once, in order, not once per organisation signature after it.
+    // Whether a valid personal signature came before. Personal signatures are judged only
+    // when an organisation signature needs them (`policy::decide` judges one signature with
+    // this very function: judging every one eagerly would recurse without end), and each at
+    // most once, not once per organisation signature after it.
     let mut preceded = false;
-    for signature in signatures {
-        if signature.role == Some(Role::Personal) {
-            preceded = preceded || is_valid(signature);
-            continue;
-        }
+    let mut judged = 0;
+    for (index, signature) in signatures.iter().enumerate() {
         if signature.kind != SignatureKind::Signature || signature.role != Some(Role::Organisation)
         {
             continue;
+        }
+        while !preceded && judged < index {
+            let candidate = &signatures[judged];
+            preceded = candidate.role == Some(Role::Personal) && is_valid(candidate);
+            judged += 1;
         }
         if !preceded {
             let field = signature.field.as_deref().unwrap_or("?");
@@ -178,6 +182,10 @@ mod tests {
         let org = |name| signature(name, Some(Role::Organisation));
         let is_valid = |s: &SignatureReport| s.field.as_deref() == Some("leader");
 
+        // Personal signatures alone are not judged: `policy::decide` judges one signature
+        // with this function, and judging it again here would never end.
+        let never = |_: &SignatureReport| -> bool { panic!("judged without need") };
+        assert!(issuance_findings(std::slice::from_ref(&valid), never).is_empty());
         // Alone, or after an invalid personal signature: flagged.
         assert_eq!(fields(issuance_findings(&[org("o1")], is_valid)), [true]);
         let after_invalid = [invalid.clone(), org("o1")];

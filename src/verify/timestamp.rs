@@ -216,12 +216,10 @@ fn report(facts: &mut TimestampFacts, problem: TimestampProblem) {
     ));
 }
 
-/// Checks a signature time-stamp token (`token`, DER or BER) over `signature_value`, the
-/// octets of the SignerInfo's signature (RFC 3161 Appendix A).
-pub fn check_signature_timestamp(token: &[u8], signature_value: &[u8]) -> TimestampFacts {
-    let mut facts = TimestampFacts::new(TimestampKind::Signature);
-    let parsed = match ParsedSignedData::parse(token) {
-        Ok(parsed) => parsed,
+/// Parses a time-stamp token's CMS; `None` when it cannot be read, with that reported in `facts`.
+fn parse_token(facts: &mut TimestampFacts, token: &[u8]) -> Option<ParsedSignedData> {
+    match ParsedSignedData::parse(token) {
+        Ok(parsed) => Some(parsed),
         Err(e) => {
             let mut checks = Checks::new();
             checks.report(IntegrityProblem::CmsMalformed {
@@ -229,8 +227,17 @@ pub fn check_signature_timestamp(token: &[u8], signature_value: &[u8]) -> Timest
             });
             facts.status = checks.status;
             facts.findings = checks.findings;
-            return facts;
+            None
         }
+    }
+}
+
+/// Checks a signature time-stamp token (`token`, DER or BER) over `signature_value`, the
+/// octets of the SignerInfo's signature (RFC 3161 Appendix A).
+pub fn check_signature_timestamp(token: &[u8], signature_value: &[u8]) -> TimestampFacts {
+    let mut facts = TimestampFacts::new(TimestampKind::Signature);
+    let Some(parsed) = parse_token(&mut facts, token) else {
+        return facts;
     };
     check_token(&mut facts, &parsed, |algorithm| {
         Ok(algorithm.digest(signature_value))
@@ -248,17 +255,8 @@ pub fn check_token_against_imprint(
     expected: &[u8],
 ) -> TimestampFacts {
     let mut facts = TimestampFacts::new(kind);
-    let parsed = match ParsedSignedData::parse(token) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            let mut checks = Checks::new();
-            checks.report(IntegrityProblem::CmsMalformed {
-                detail: e.to_string(),
-            });
-            facts.status = checks.status;
-            facts.findings = checks.findings;
-            return facts;
-        }
+    let Some(parsed) = parse_token(&mut facts, token) else {
+        return facts;
     };
     check_token(&mut facts, &parsed, |used| {
         if used == algorithm {

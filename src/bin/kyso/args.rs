@@ -60,11 +60,17 @@ pub enum Level {
 
 impl Level {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Level::BB => "b-b",
-            Level::BT => "b-t",
-            Level::BLt => "b-lt",
-            Level::BLta => "b-lta",
+        kyso::sign::SignatureLevel::from(self).as_str()
+    }
+}
+
+impl From<Level> for kyso::sign::SignatureLevel {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::BB => kyso::sign::SignatureLevel::BB,
+            Level::BT => kyso::sign::SignatureLevel::BT,
+            Level::BLt => kyso::sign::SignatureLevel::BLt,
+            Level::BLta => kyso::sign::SignatureLevel::BLta,
         }
     }
 }

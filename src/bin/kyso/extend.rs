@@ -7,7 +7,6 @@ use std::path::Path;
 use kyso::message::{Explain, Message};
 use kyso::net::HttpClient;
 use kyso::pki::revocation::online::RevocationFetcher;
-use kyso::pki::revocation::online::cache::DiskCache;
 use kyso::pki::trust::TrustStore;
 use kyso::pki::tsp::{DEFAULT_TSA_URL, TsaClient};
 use kyso::sign::extend::{Covered, ExtendError, ExtendLevel, Extended, Sources, extend_file};
@@ -93,27 +92,12 @@ impl Extender {
                 .add_anchor_pem_or_der(&bytes)
                 .map_err(|e| e.message())?;
         }
-        let cache = DiskCache::default_dir();
-        let fetcher = if offline {
-            RevocationFetcher::cache_only(cache)
-        } else {
-            RevocationFetcher::new(HttpClient::default(), cache)
-        };
+        let fetcher = kyso::sign::revocation_gate::revocation_fetcher(!offline);
         let tsa = match level {
             ExtendLevel::Lt => None,
             ExtendLevel::Lta => {
                 let url = tsa.unwrap_or(DEFAULT_TSA_URL);
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(Message::new(
-                        "usage",
-                        format!(
-                            "Địa chỉ máy chủ cấp dấu thời gian phải bắt đầu bằng http:// hoặc https://: {url}"
-                        ),
-                        format!(
-                            "The time-stamp authority's address must start with http:// or https://: {url}"
-                        ),
-                    ));
-                }
+                crate::timestamp::checked_tsa_url(url)?;
                 Some(TsaClient::new(
                     url,
                     HttpClient::default(),
@@ -278,9 +262,9 @@ pub fn say_extended(input: &Path, done: &Extended) {
     }
 }
 
-/// `kyso sign --level b-lt|b-lta`: B-T signing, then the extension, one output. The chains are
-/// gathered up to the shipped anchors or to the root the signer's token holds: gathering only
-/// decides where a chain ends, `kyso verify` decides what is trusted.
+/// `kyso sign --level b-lt|b-lta`: B-T signing, then the extension, one output
+/// (`kyso::sign::sign_at_level`, which the desktop app signs through too); says what was added
+/// and records it in the journal.
 pub fn sign_then_extend(
     args: &crate::args::SignArgs,
     signer: &dyn kyso::token::DocumentSigner,
@@ -288,34 +272,13 @@ pub fn sign_then_extend(
     output: &Path,
     request: &kyso::sign::SignatureRequest,
 ) -> Result<kyso::sign::SignedDocument, kyso::sign::SignError> {
-    let level = match args.level {
-        crate::args::Level::BLta => ExtendLevel::Lta,
-        _ => ExtendLevel::Lt,
-    };
-    let mut trust = TrustStore::shipped().unwrap_or_else(|_| TrustStore::empty());
-    for der in signer.chain_der() {
-        if let Ok(info) = kyso::pki::CertificateInfo::from_der(der)
-            && info.subject == info.issuer
-        {
-            // A certificate that does not parse as an anchor is simply not added.
-            let _ = trust.add_anchor_pem_or_der(der);
-        }
+    let level = args.level.into();
+    let fetcher = kyso::sign::revocation_gate::revocation_fetcher(!args.offline);
+    let done =
+        kyso::sign::sign_at_level(signer, input, output, request, level, &fetcher, args.force)?;
+    if let Some(extended) = &done.extended {
+        say_extended(input, extended);
+        crate::journal::add_dss_revocation(extended);
     }
-    let cache = DiskCache::default_dir();
-    let fetcher = if args.offline {
-        RevocationFetcher::cache_only(cache)
-    } else {
-        RevocationFetcher::new(HttpClient::default(), cache)
-    };
-    let sources = Sources {
-        trust: &trust,
-        fetcher: &fetcher,
-        now: kyso::vn_time::now(),
-    };
-    let (signed, extended) = kyso::sign::extend::sign_and_extend(
-        signer, input, output, request, level, &sources, args.force,
-    )?;
-    say_extended(input, &extended);
-    crate::journal::add_dss_revocation(&extended);
-    Ok(signed)
+    Ok(done.signed)
 }

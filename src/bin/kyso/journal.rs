@@ -305,59 +305,20 @@ pub fn set_signer(certificate_der: &[u8], software: bool) {
     }
 }
 
-/// CRLs above this size are kept as their hash only: the distribution point keeps the bytes,
-/// and a national CA's CRL would otherwise be copied into the journal at every signing.
-const CRL_KEEP_LIMIT: usize = 512 * 1024;
-
 /// The revocation data the pre-sign gate relied on (checked OCSP responses and CRLs).
 pub fn set_revocation(fetched: &FetchOutcome) {
-    let mut guard = active();
-    let Some(r) = guard.as_mut() else { return };
-    let source = fetched
-        .origin
-        .map_or("unknown", |origin| origin.words().1)
-        .to_owned();
-    let ocsp = fetched.ocsp_responses.iter().map(|der| RevocationEvidence {
-        kind: RevocationKind::Ocsp,
-        source: source.clone(),
-        der: der.clone(),
-        hash_only: false,
-    });
-    let crls = fetched.crls.iter().map(|der| RevocationEvidence {
-        kind: RevocationKind::Crl,
-        source: source.clone(),
-        der: der.clone(),
-        hash_only: der.len() > CRL_KEEP_LIMIT,
-    });
-    r.revocation = ocsp.chain(crls).collect();
+    if let Some(r) = active().as_mut() {
+        r.revocation = kyso::sign::evidence::gate_evidence(fetched);
+    }
 }
 
 /// The OCSP responses and CRLs that `kyso sign --level b-lt|b-lta` put in the DSS, kept with
 /// the signing's record after the pre-sign gate's (source `dss`).
 pub fn add_dss_revocation(extended: &kyso::sign::extend::Extended) {
-    let mut guard = active();
-    let Some(r) = guard.as_mut() else { return };
-    let found = dss_evidence(extended);
-    r.revocation.extend(found);
-}
-
-/// The revocation data an extension put in the DSS, as journal evidence.
-fn dss_evidence(done: &kyso::sign::extend::Extended) -> Vec<RevocationEvidence> {
-    let evidence = |kind, der: &Vec<u8>| RevocationEvidence {
-        kind,
-        source: "dss".to_owned(),
-        der: der.clone(),
-        hash_only: kind == RevocationKind::Crl && der.len() > CRL_KEEP_LIMIT,
-    };
-    done.ocsp_responses
-        .iter()
-        .map(|der| evidence(RevocationKind::Ocsp, der))
-        .chain(
-            done.crls
-                .iter()
-                .map(|der| evidence(RevocationKind::Crl, der)),
-        )
-        .collect()
+    if let Some(r) = active().as_mut() {
+        r.revocation
+            .extend(kyso::sign::evidence::dss_evidence(extended));
+    }
 }
 
 /// Records the outcome of signing one input.
@@ -466,7 +427,7 @@ pub fn record_extension(
                 record.input_sha256 = Some(done.input_sha256.clone());
                 record.output_sha256 = Some(done.output_sha256.clone());
                 record.timestamp_time = done.archive_timestamp;
-                record.revocation = dss_evidence(done);
+                record.revocation = kyso::sign::evidence::dss_evidence(done);
             }
             Err(e) => record.result = SigningResult::Failed(e.message()),
         }

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use kyso::layout::{
-    CopyForm, IssuerLayout, LayoutError, LeaderLayout, Placement, Profile, Stamp, VisibleSignature,
-    parse_date, parse_rect, vietnamese_date,
+    CopyForm, IssuerLayout, LayoutError, LeaderLayout, Profile, Stamp, VisibleSignature,
+    parse_date, parse_rect,
 };
 use kyso::message::{Explain, Message};
 use kyso::pdf::image::PngImage;
@@ -14,10 +14,6 @@ use kyso::pki::trust::TrustStore;
 use kyso::settings::{Settings, SigningProfile, authority_reason};
 
 use crate::args::SignArgs;
-
-/// The anchors the issuer stamps at when no rectangle is given (NĐ 30 Phụ lục I, boxes 3 and 4).
-const NUMBER_ANCHOR: &str = "Số:";
-const DATE_ANCHOR: &str = "ngày";
 
 /// What the visible-signature options resolve to.
 #[derive(Debug, Default)]
@@ -125,24 +121,13 @@ fn build(
             let seal = args.seal.as_ref().or(saved.seal.as_ref());
             let seal = PngImage::open(seal.ok_or_else(|| missing("--seal PNG"))?)?;
             let seal_mm = IssuerLayout::seal_width_mm(&seal, args.seal_size.or(saved.seal_mm));
-            let place = |given: &Option<String>, anchor: &str| -> Result<Placement, LayoutError> {
-                Ok(match given {
-                    Some(r) => Placement::Rect(parse_rect(r)?),
-                    None => Placement::Anchor(anchor.to_string()),
-                })
-            };
+            let rect_of = |given: &Option<String>| given.as_deref().map(parse_rect).transpose();
             let number = match &args.number {
-                Some(text) => Some(Stamp {
-                    text: text.clone(),
-                    place: place(&args.number_rect, NUMBER_ANCHOR)?,
-                }),
+                Some(text) => Some(Stamp::number(text, rect_of(&args.number_rect)?)),
                 None => None,
             };
             let date = match &args.date {
-                Some(text) => Some(Stamp {
-                    text: vietnamese_date(parse_date(text)?),
-                    place: place(&args.date_rect, DATE_ANCHOR)?,
-                }),
+                Some(text) => Some(Stamp::date(parse_date(text)?, rect_of(&args.date_rect)?)),
                 None => None,
             };
             VisibleSignature::Issuer(IssuerLayout {

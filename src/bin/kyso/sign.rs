@@ -113,11 +113,14 @@ pub fn run(args: &SignArgs) -> Outcome {
         if let Err(message) = crate::journal::open_for_signing() {
             return fail_all(args, &jobs, &message);
         }
+        let Some(jobs) = refuse_unissuable(args, &request, jobs) else {
+            return Outcome::Negative;
+        };
         let signer = match open_software_key(p12, args, options) {
             Ok(s) => s,
-            Err(message) => return fail_all(args, &jobs, &message),
+            Err(message) => return fail_all(args, &jobs.signable, &message),
         };
-        return sign_all(args, &jobs, &signer, &request, None);
+        return jobs.outcome(sign_all(args, &jobs.signable, &signer, &request, None));
     }
 
     // A PIN must be obtainable before the token is touched (cli.md).
@@ -137,53 +140,106 @@ pub fn run(args: &SignArgs) -> Outcome {
     if let Err(message) = crate::journal::open_for_signing() {
         return fail_all(args, &jobs, &message);
     }
+    let Some(checked) = refuse_unissuable(args, &request, jobs) else {
+        return Outcome::Negative;
+    };
+    let jobs = checked.signable.as_slice();
     let (module, token_label) = match find_token(&paths, wanted_token.as_deref()) {
         Ok(found) => found,
-        Err(e) => return fail_all(args, &jobs, &e.message()),
+        Err(e) => return fail_all(args, jobs, &e.message()),
     };
     let mut session = match TokenSession::open(&module, Some(&token_label)) {
         Ok(s) => s,
-        Err(e) => return fail_all(args, &jobs, &e.message()),
+        Err(e) => return fail_all(args, jobs, &e.message()),
     };
     crate::journal::set_token(&session.token().label, &session.token().serial);
 
     // Before the PIN: the token's remaining-tries state, and the certificate's own fitness.
     let status = match session.pin_status() {
         Ok(s) => s,
-        Err(e) => return fail_all(args, &jobs, &e.message()),
+        Err(e) => return fail_all(args, jobs, &e.message()),
     };
     if status.state == PinState::Locked {
-        return fail_all(args, &jobs, &status.state.message());
+        return fail_all(args, jobs, &status.state.message());
     }
     if status.state != PinState::Ok {
         say("⚠ ", &status.state.message());
     }
     if let Err(e) = gate_before_login(&session, wanted_cert.as_deref(), options) {
-        return fail_all(args, &jobs, &e.message());
+        return fail_all(args, jobs, &e.message());
     }
     // Revocation (OCSP, then CRL) also before the PIN, when the certificate is already known.
-    let cleared = match crate::sign_revocation::clear_before_login(args, &session) {
-        Ok(cleared) => cleared,
-        Err(message) => return fail_all(args, &jobs, &message),
-    };
+    let cleared =
+        match crate::sign_revocation::clear_before_login(args, &session, wanted_cert.as_deref()) {
+            Ok(cleared) => cleared,
+            Err(message) => return fail_all(args, jobs, &message),
+        };
 
     if session.needs_pin() {
         let pin = match read_pin(args, &session) {
             Ok(pin) => pin,
-            Err(message) => return fail_all(args, &jobs, &message),
+            Err(message) => return fail_all(args, jobs, &message),
         };
         if let Err(e) = session.login(Some(pin)) {
             // Never retried: real tokens lock after a few wrong PINs.
-            return fail_all(args, &jobs, &e.message());
+            return fail_all(args, jobs, &e.message());
         }
     } else if let Err(e) = session.login(None) {
-        return fail_all(args, &jobs, &e.message());
+        return fail_all(args, jobs, &e.message());
     }
     let signer = match session.signer(wanted_cert.as_deref(), options) {
         Ok(s) => s,
-        Err(e) => return fail_all(args, &jobs, &e.message()),
+        Err(e) => return fail_all(args, jobs, &e.message()),
     };
-    sign_all(args, &jobs, &signer, &request, cleared)
+    checked.outcome(sign_all(args, jobs, &signer, &request, cleared))
+}
+
+/// The inputs left to sign once those that can never be signed as asked were refused.
+struct CheckedJobs {
+    signable: Vec<(PathBuf, PathBuf)>,
+    refused: usize,
+}
+
+impl CheckedJobs {
+    /// The run's outcome: negative when an input was refused, even if the rest were signed.
+    fn outcome(&self, signing: Outcome) -> Outcome {
+        if self.refused > 0 && signing == Outcome::Success {
+            Outcome::Negative
+        } else {
+            signing
+        }
+    }
+}
+
+/// Refuses, before any device is opened or PIN asked, the inputs whose document forbids the
+/// visible signature asked for: an issuer signature needs a valid personal one (Đ.32.2 NĐ 30).
+/// A document that can never be issued must not cost a PIN entry. Placing checks again, on the
+/// bytes it signs, so a file changed in between is still caught. `None` when nothing is left.
+fn refuse_unissuable(
+    args: &SignArgs,
+    request: &SignatureRequest,
+    jobs: Vec<(PathBuf, PathBuf)>,
+) -> Option<CheckedJobs> {
+    let Some(visible) = &request.visible else {
+        return Some(CheckedJobs {
+            signable: jobs,
+            refused: 0,
+        });
+    };
+    let mut signable = Vec::with_capacity(jobs.len());
+    let mut refused = 0;
+    for (input, output) in jobs {
+        match visible.check_document(&input) {
+            Ok(()) => signable.push((input, output)),
+            Err(e) => {
+                let result = Err(SignError::from(e));
+                crate::journal::record_signing(args, &input, &output, &result);
+                report(args, &input, &result, None);
+                refused += 1;
+            }
+        }
+    }
+    (!signable.is_empty()).then_some(CheckedJobs { signable, refused })
 }
 
 /// Signs every job with one signer (one login); keeps going after a failed document.
@@ -329,26 +385,12 @@ fn resolve_outputs(args: &SignArgs) -> Result<Vec<(PathBuf, PathBuf)>, Message> 
                     format!("Cannot create the folder {}: {e}", dir.display()),
                 )
             })?;
-            let mut jobs = Vec::new();
-            for input in &args.inputs {
-                let name = signed_name(input).ok_or_else(|| {
-                    Message::new(
-                        "usage",
-                        format!("Tên tệp không hợp lệ: {}", input.display()),
-                        format!("Not a file name: {}", input.display()),
-                    )
-                })?;
-                let output = dir.join(name);
-                if jobs.iter().any(|(_, o)| *o == output) {
-                    return Err(Message::new(
-                        "usage",
-                        format!("Hai tệp đầu vào cùng cho ra {}", output.display()),
-                        format!("Two inputs would both be written to {}", output.display()),
-                    ));
-                }
-                jobs.push((input.clone(), output));
-            }
-            Ok(jobs)
+            // Outputs named as cli.md says; a collision is the caller's mistake: a usage error.
+            kyso::sign::naming::plan_outputs(&args.inputs, |_| dir.clone()).map_err(|e| {
+                let mut message = e.message();
+                message.code = "usage".into();
+                message
+            })
         }
         _ => Err(Message::new(
             "usage",
@@ -359,15 +401,6 @@ fn resolve_outputs(args: &SignArgs) -> Result<Vec<(PathBuf, PathBuf)>, Message> 
 }
 
 /// `a.pdf` → `a.signed.pdf`; a name without `.pdf` gets `.signed.pdf` appended.
-fn signed_name(input: &Path) -> Option<String> {
-    let name = input.file_name()?.to_str()?;
-    let stem = name
-        .strip_suffix(".pdf")
-        .or_else(|| name.strip_suffix(".PDF"))
-        .unwrap_or(name);
-    Some(format!("{stem}.signed.pdf"))
-}
-
 fn has_terminal() -> bool {
     std::fs::File::open("/dev/tty").is_ok()
 }
@@ -515,19 +548,4 @@ fn open_software_key(
         }
     };
     SoftwareSigner::from_pkcs12_file(p12, &password, options).map_err(|e| e.message())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_names_insert_signed_before_pdf() {
-        assert_eq!(
-            signed_name(Path::new("/a/b/Quyết định.pdf")).unwrap(),
-            "Quyết định.signed.pdf"
-        );
-        assert_eq!(signed_name(Path::new("X.PDF")).unwrap(), "X.signed.pdf");
-        assert_eq!(signed_name(Path::new("noext")).unwrap(), "noext.signed.pdf");
-    }
 }

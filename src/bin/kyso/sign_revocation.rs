@@ -2,24 +2,19 @@
 //! told from the token before login (see `kyso::sign::revocation_gate`).
 
 use kyso::message::{Explain, Message};
-use kyso::net::HttpClient;
 use kyso::pki::CertificateInfo;
 use kyso::pki::revocation::online::RevocationFetcher;
-use kyso::pki::revocation::online::cache::DiskCache;
-use kyso::sign::revocation_gate::{RevocationClearance, check_revocation_before_signing};
-use kyso::token::{KeyPresence, TokenSession};
+use kyso::sign::revocation_gate::{
+    RevocationClearance, certificate_before_login, check_revocation_before_signing,
+};
+use kyso::token::TokenSession;
 
 use crate::args::SignArgs;
 use crate::output::say;
 
 /// Online with the per-user cache, or the cache alone with `--offline`.
 fn fetcher(args: &SignArgs) -> RevocationFetcher {
-    let cache = DiskCache::default_dir();
-    if args.offline {
-        RevocationFetcher::cache_only(cache)
-    } else {
-        RevocationFetcher::new(HttpClient::default(), cache)
-    }
+    kyso::sign::revocation_gate::revocation_fetcher(!args.offline)
 }
 
 /// Runs the gate for `certificate_der` with the issuers `chain` (DER); says the outcome.
@@ -46,31 +41,15 @@ pub fn clear(
 
 /// The gate before login, when the token shows which certificate will sign; `Ok(None)` when
 /// that is only known after login (the caller then runs [`clear`] before signing).
+/// `wanted` is the certificate chosen by `--cert` or the saved signing profile, as for the
+/// certificate gate.
 pub fn clear_before_login(
     args: &SignArgs,
     session: &TokenSession,
+    wanted: Option<&str>,
 ) -> Result<Option<RevocationClearance>, Message> {
-    let Ok(certificates) = session.certificates() else {
-        return Ok(None);
-    };
-    // The same choice as the certificate gate: keys may be hidden until login.
-    let wanted = args.cert.as_deref();
-    let chosen: Vec<_> = certificates
-        .iter()
-        .filter(|c| c.private_key != KeyPresence::Absent || wanted.is_some())
-        .filter(|c| wanted.is_none_or(|w| c.is_named(w)))
-        .collect();
-    let [one] = chosen.as_slice() else {
-        return Ok(None);
-    };
-    if one.certificate.is_none() {
-        return Ok(None);
+    match certificate_before_login(session, wanted) {
+        Some(signer) => clear(args, &signer.der, &signer.chain).map(Some),
+        None => Ok(None),
     }
-    // Tokens carry their CA certificates: the issuer is found among them by name.
-    let chain: Vec<Vec<u8>> = certificates
-        .iter()
-        .filter(|c| c.der != one.der)
-        .map(|c| c.der.clone())
-        .collect();
-    clear(args, &one.der, &chain).map(Some)
 }

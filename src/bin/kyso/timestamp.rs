@@ -2,9 +2,8 @@
 //! it says about each time-stamp.
 
 use kyso::message::{Explain, Message};
-use kyso::net::HttpClient;
 use kyso::pki::trust::TrustStore;
-use kyso::pki::tsp::{DEFAULT_TSA_URL, TsaClient, TsaTrust};
+use kyso::pki::tsp::{TsaClient, TsaTrust};
 use kyso::sign::TimestampSummary;
 
 use crate::args::{Level, SignArgs};
@@ -35,24 +34,41 @@ pub fn tsa_client(args: &SignArgs) -> Result<Option<TsaClient>, Message> {
                 ),
             ));
         }
-        (_, Some(url)) => url.clone(),
-        (_, None) => DEFAULT_TSA_URL.to_owned(),
+        // An address given explicitly must be one: an empty `--tsa ""` is a mistake, not a
+        // request for the default service.
+        (_, Some(url)) => {
+            checked_tsa_url(url)?;
+            Some(url.as_str())
+        }
+        (_, None) => None,
     };
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(Message::new(
-            "usage",
-            format!(
-                "Địa chỉ máy chủ cấp dấu thời gian phải bắt đầu bằng http:// hoặc https://: {url}"
-            ),
-            format!(
-                "The time-stamp authority's address must start with http:// or https://: {url}"
-            ),
-        ));
-    }
     // The TSA's path is checked against the shipped anchors (VGCA, NEAC); one that does not
     // chain there is reported, not refused: `kyso verify` judges it with the office's trust.
-    let trust = TrustStore::shipped().ok();
-    Ok(Some(TsaClient::new(url, HttpClient::default(), trust)))
+    kyso::sign::tsa_client(args.level.into(), url, TrustStore::shipped().ok())
+        .map_err(|e| tsa_usage(&e))
+}
+
+/// Refuses a TSA address that is not `http://` or `https://` with a host, as a usage error:
+/// before any document is read or PIN asked.
+pub fn checked_tsa_url(url: &str) -> Result<(), Message> {
+    kyso::net::check_url(url)
+        .map(drop)
+        .map_err(|e| tsa_usage(&e))
+}
+
+fn tsa_usage(e: &kyso::net::NetError) -> Message {
+    let why = e.message();
+    Message::new(
+        "usage",
+        format!(
+            "Địa chỉ máy chủ cấp dấu thời gian không dùng được: {}",
+            why.vi
+        ),
+        format!(
+            "The time-stamp authority's address cannot be used: {}",
+            why.en
+        ),
+    )
 }
 
 /// Tells a person what the time-stamp of a signed document says.

@@ -56,6 +56,8 @@ pub enum ContentLimit {
     Fonts(usize),
     /// Entries of one CMap.
     CMapEntries(usize),
+    /// Widths in one composite font's `/W`.
+    FontWidths(usize),
     /// Syntax errors skipped in one content stream.
     SyntaxErrors(usize),
 }
@@ -74,6 +76,7 @@ impl fmt::Display for ContentLimit {
             ContentLimit::Glyphs(n) => write!(f, "more than {n} glyphs on one page"),
             ContentLimit::Fonts(n) => write!(f, "more than {n} fonts on one page"),
             ContentLimit::CMapEntries(n) => write!(f, "a CMap with more than {n} entries"),
+            ContentLimit::FontWidths(n) => write!(f, "a font with more than {n} widths"),
             ContentLimit::SyntaxErrors(n) => write!(f, "more than {n} syntax errors"),
         }
     }
@@ -93,6 +96,7 @@ impl ContentLimit {
             ContentLimit::Glyphs(n) => format!("hơn {n} ký tự trên một trang"),
             ContentLimit::Fonts(n) => format!("hơn {n} phông chữ trên một trang"),
             ContentLimit::CMapEntries(n) => format!("bảng CMap có hơn {n} mục"),
+            ContentLimit::FontWidths(n) => format!("phông chữ có hơn {n} độ rộng ký tự"),
             ContentLimit::SyntaxErrors(n) => format!("hơn {n} lỗi cú pháp"),
         }
     }

@@ -20,7 +20,8 @@ use super::super::document::PdfFile;
 use super::super::error::PdfError;
 use super::super::object::{Dictionary, Object};
 use super::cmap::{CMap, find_range};
-use super::error::ContentError;
+use super::error::{ContentError, ContentLimit};
+use super::limits::MAX_WIDTH_ENTRIES;
 use super::standard14::Family;
 
 /// One code of a shown string.
@@ -71,6 +72,10 @@ pub(super) struct Font {
     pub descent: f64,
     /// Vertical writing mode (`Identity-V` and vertical CMaps): glyphs advance downward.
     pub vertical: bool,
+    /// Decoded bytes of its CMaps (`/ToUnicode`, an embedded `/Encoding`): the interpreter
+    /// counts them against the page's [`MAX_CONTENT_SIZE`](super::limits::MAX_CONTENT_SIZE),
+    /// since a thousand fonts may share one huge CMap stream that is read for each.
+    pub data_len: usize,
 }
 
 /// What the interpreter needs about one code.
@@ -248,19 +253,26 @@ impl Font {
             ascent: ascent / 1000.0,
             descent: descent / 1000.0,
             vertical: false,
+            data_len: 0,
         }
     }
 
     /// Loads the font dictionary `dict`.
     pub fn load(file: &PdfFile, dict: &Dictionary) -> Result<Font, ContentError> {
+        let mut data_len = 0;
         let to_unicode = match stream_data(file, dict.get(b"ToUnicode"))? {
-            Some((_, data)) => Some(CMap::parse(&data)?),
+            Some((_, data)) => {
+                data_len = data.len();
+                Some(CMap::parse(&data)?)
+            }
             None => None,
         };
-        match dict.get_name(b"Subtype") {
-            Some(b"Type0") => Font::composite(file, dict, to_unicode),
-            _ => Font::simple(file, dict, to_unicode),
-        }
+        let mut font = match dict.get_name(b"Subtype") {
+            Some(b"Type0") => Font::composite(file, dict, to_unicode)?,
+            _ => Font::simple(file, dict, to_unicode)?,
+        };
+        font.data_len = font.data_len.saturating_add(data_len);
+        Ok(font)
     }
 
     fn simple(
@@ -397,6 +409,7 @@ impl Font {
             ascent,
             descent,
             vertical: false,
+            data_len: 0,
         })
     }
 
@@ -405,6 +418,7 @@ impl Font {
         dict: &Dictionary,
         to_unicode: Option<CMap>,
     ) -> Result<Font, ContentError> {
+        let mut data_len = 0;
         let (encoding, vertical) = match dict.get(b"Encoding").map(|e| file.resolve(e)) {
             Some(Ok(Object::Name(name))) => {
                 let vertical = name.ends_with(b"-V");
@@ -423,10 +437,13 @@ impl Font {
             Some(Ok(Object::Stream(stream))) => {
                 let vertical = stream.dict.get_integer(b"WMode") == Some(1);
                 match optional(file.stream_data(&stream))? {
-                    Some(data) => (
-                        CompositeEncoding::Embedded(Box::new(CMap::parse(&data)?)),
-                        vertical,
-                    ),
+                    Some(data) => {
+                        data_len = data.len();
+                        (
+                            CompositeEncoding::Embedded(Box::new(CMap::parse(&data)?)),
+                            vertical,
+                        )
+                    }
                     None => (CompositeEncoding::Identity, vertical),
                 }
             }
@@ -445,6 +462,9 @@ impl Font {
         let mut widths = HashMap::new();
         let mut width_ranges = Vec::new();
         let w = array(file, descendant.get(b"W"))?;
+        // Each `c [w1 … wn]` may be a reference to the same huge array: entries are counted,
+        // not objects, so that a hostile `/W` cannot make the widths cost more than this.
+        let mut entries = 0usize;
         let mut i = 0;
         while i < w.len() {
             let Some(first) = w[i].as_number().filter(|f| *f >= 0.0) else {
@@ -453,6 +473,12 @@ impl Font {
             let first = first as u32;
             match w.get(i + 1).map(|o| file.resolve(o)) {
                 Some(Ok(Object::Array(list))) => {
+                    entries = entries.saturating_add(list.len().max(1));
+                    if entries > MAX_WIDTH_ENTRIES {
+                        return Err(ContentError::Limit(ContentLimit::FontWidths(
+                            MAX_WIDTH_ENTRIES,
+                        )));
+                    }
                     for (offset, width) in list.iter().enumerate() {
                         if let Some(width) = width.as_number() {
                             widths.insert(first.saturating_add(offset as u32), width * 0.001);
@@ -461,6 +487,12 @@ impl Font {
                     i += 2;
                 }
                 Some(Ok(last)) => {
+                    entries = entries.saturating_add(1);
+                    if entries > MAX_WIDTH_ENTRIES {
+                        return Err(ContentError::Limit(ContentLimit::FontWidths(
+                            MAX_WIDTH_ENTRIES,
+                        )));
+                    }
                     let last = last.as_number().unwrap_or(-1.0);
                     let width = w.get(i + 2).and_then(Object::as_number);
                     if let Some(width) = width
@@ -493,6 +525,7 @@ impl Font {
             ascent,
             descent,
             vertical,
+            data_len,
         })
     }
 

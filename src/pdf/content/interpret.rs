@@ -444,6 +444,7 @@ impl<'f> Interpreter<'f> {
                     Some(Object::Dictionary(dict)) => Font::load(self.file, &dict)?,
                     _ => Font::fallback(),
                 };
+                self.count_content(font.data_len)?;
                 let font = Rc::new(font);
                 self.fonts.insert(key, Rc::clone(&font));
                 font

@@ -42,7 +42,7 @@ use super::document::PdfFile;
 
 /// Bounds of the content interpreter, far above what real pages use.
 pub mod limits {
-    /// Decoded content bytes of one page, its form XObjects included.
+    /// Decoded content bytes of one page, its form XObjects and its fonts' CMaps included.
     pub const MAX_CONTENT_SIZE: usize = 64 << 20;
     /// Operators executed for one page (a form drawn twice counts twice).
     pub const MAX_OPERATORS: usize = 4 << 20;
@@ -59,6 +59,9 @@ pub mod limits {
     pub const MAX_GLYPHS: usize = 1 << 18;
     /// Fonts loaded for one page.
     pub const MAX_FONTS: usize = 1024;
+    /// Widths (elements of `c [w1 … wn]` lists) read from one composite font's `/W`: CIDs are
+    /// 16-bit in practice, so twice 65 536 leaves room for any real font.
+    pub const MAX_WIDTH_ENTRIES: usize = 1 << 17;
     /// Entries (and `bfrange` array elements) of one CMap.
     pub const MAX_CMAP_ENTRIES: usize = 1 << 17;
     /// Bytes of one CMap destination string (Adobe TN #5014 §1.4.2: "up to 512 bytes"). Each

@@ -38,6 +38,8 @@ use request::NonceCheck;
 
 /// A CRL download larger than this is not read (the largest public CRLs are a few MiB).
 pub const MAX_CRL_DOWNLOAD: u64 = 20 * 1024 * 1024;
+/// Finding code: the fetcher's deadline passed, some addresses were not asked.
+pub const NETWORK_TIME_LIMIT: &str = "revocation-network-time-limit";
 
 /// How far ahead of our clock an answer's thisUpdate may be (responders' clocks drift).
 pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -99,6 +101,8 @@ pub struct RevocationFetcher {
     /// `None`: the cache only, no network (`--offline` for signing).
     client: Option<HttpClient>,
     cache: Option<DiskCache>,
+    /// No new request is started after this instant (see [`RevocationFetcher::until`]).
+    deadline: Option<std::time::Instant>,
 }
 
 impl RevocationFetcher {
@@ -107,6 +111,7 @@ impl RevocationFetcher {
         RevocationFetcher {
             client: Some(client),
             cache: cache_dir.map(DiskCache::new),
+            deadline: None,
         }
     }
 
@@ -115,6 +120,7 @@ impl RevocationFetcher {
         RevocationFetcher {
             client: None,
             cache: cache_dir.map(DiskCache::new),
+            deadline: None,
         }
     }
 
@@ -123,10 +129,43 @@ impl RevocationFetcher {
         self.client.is_some()
     }
 
+    /// The same fetcher, starting no request after `deadline`. A hostile certificate may name
+    /// several OCSP, CRL and caIssuers addresses, each answered slowly: the per-request timeout
+    /// alone would let one file hold the verifier for tens of seconds.
+    pub fn until(&self, deadline: std::time::Instant) -> Self {
+        RevocationFetcher {
+            deadline: Some(deadline),
+            ..self.clone()
+        }
+    }
+
+    /// The client, unless offline or past the deadline (then said once in `notes`).
+    fn network(&self, notes: &mut Vec<Finding>) -> Option<&HttpClient> {
+        let client = self.client.as_ref()?;
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            if !notes.iter().any(|f| f.code == NETWORK_TIME_LIMIT) {
+                notes.push(Finding::warning(
+                    Some(SubIndication::TryLater),
+                    Message::new(
+                        NETWORK_TIME_LIMIT,
+                        "Đã hết thời gian cho phép để hỏi trạng thái thu hồi qua mạng; các địa chỉ còn lại không được hỏi",
+                        "The time allowed for asking revocation status over the network ran out; the remaining addresses were not asked",
+                    ),
+                ));
+            }
+            return None;
+        }
+        Some(client)
+    }
+
     /// The issuer certificate(s) of `certificate` from its caIssuers URLs (for a path whose
     /// intermediate is missing). Fails at once without network.
     pub fn fetch_issuer(&self, certificate: &CertificateInfo) -> Result<Vec<Vec<u8>>, AiaError> {
-        match &self.client {
+        let mut notes = Vec::new();
+        match self.network(&mut notes) {
             Some(client) => aia::fetch_issuers(client, certificate),
             None => Err(AiaError::Offline {
                 certificate: display_name(certificate),
@@ -176,8 +215,8 @@ impl RevocationFetcher {
         {
             return found;
         }
-        if let Some(client) = &self.client {
-            for url in &ocsp_urls {
+        for url in &ocsp_urls {
+            if let Some(client) = self.network(&mut notes) {
                 let der = match self.ask_ocsp(client, url, certificate, issuer, &mut notes) {
                     Some(der) => der,
                     None => continue,
@@ -214,7 +253,9 @@ impl RevocationFetcher {
             ) {
                 return found;
             }
-            let Some(client) = &self.client else { continue };
+            let Some(client) = self.network(&mut notes) else {
+                continue;
+            };
             let der = match client.get(url, MAX_CRL_DOWNLOAD) {
                 Ok(response) => response.body,
                 Err(e) => {

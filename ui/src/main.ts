@@ -1,0 +1,4 @@
+import "./style.css";
+import { boot } from "./boot";
+
+void boot(document.getElementById("app")!);
