@@ -220,15 +220,25 @@ pub async fn prepare_signing<R: Runtime>(
     app: AppHandle<R>,
     request: SignBatchRequest,
 ) -> CommandResult<Preflight> {
-    let mut request = request;
-    request.module = known_module(&app, request.module)?;
+    let (request, settings, trust) = signing_context(&app, request)?;
+    let signing_settings = SigningSettings::from_settings(&settings);
+    blocking(move || crate::presign::preflight(&request, &signing_settings, &trust)).await
+}
+
+/// What preparing and signing both start from: the request with its module checked (only a
+/// module the app found is loaded), the settings, and the trust store — with the demo root,
+/// which only helps check what the demo token signs (see `trust`).
+fn signing_context<R: Runtime>(
+    app: &AppHandle<R>,
+    mut request: SignBatchRequest,
+) -> CommandResult<(SignBatchRequest, AppSettings, TrustStore)> {
+    request.module = known_module(app, request.module)?;
     let (settings, demo_dir) = {
-        let state = state_of(&app);
+        let state = state_of(app);
         (state.settings.load()?, state.demo_dir().to_path_buf())
     };
     let trust = crate::trust::trust_store(&settings, Some(&demo_dir))?;
-    let signing_settings = SigningSettings::from_settings(&settings);
-    blocking(move || crate::presign::preflight(&request, &signing_settings, &trust)).await
+    Ok((request, settings, trust))
 }
 
 /// Signs a batch with one PIN. Progress goes out as `sign-progress` events; `cancel_job`
@@ -243,14 +253,7 @@ pub async fn sign_batch<R: Runtime>(
 ) -> CommandResult<BatchResult> {
     let pin = pin.map(Pin::new);
     check_job_id(&job_id)?;
-    let mut request = request;
-    request.module = known_module(&app, request.module)?;
-    let (settings, demo_dir) = {
-        let state = state_of(&app);
-        (state.settings.load()?, state.demo_dir().to_path_buf())
-    };
-    // The demo root only helps check what the demo token signs; see `trust`.
-    let trust = crate::trust::trust_store(&settings, Some(&demo_dir))?;
+    let (mut request, settings, trust) = signing_context(&app, request)?;
     if request.output_dir.is_none() {
         request.output_dir = settings.output_dir.clone();
     }

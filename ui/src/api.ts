@@ -154,16 +154,8 @@ export interface Finding {
   detail?: string;
 }
 
-/** What the details view adds to a signature (kyso::verify::details). */
-export interface ChainCertificate {
-  subject: string;
-  common_name: string | null;
-  organisation: string | null;
-  issuer: string;
-  serial: string;
-  not_before: string;
-  not_after: string;
-}
+/** A certificate of a chain in the details view (kyso::verify::details): described as a signer is. */
+export type ChainCertificate = SignerReport;
 
 export interface SignatureDetails {
   covered_end: number | null;
