@@ -7,11 +7,10 @@
 
 use std::collections::HashMap;
 
-use super::super::error::PdfError;
-use super::super::lexer::{LexError, Lexer, Token};
+use super::super::lexer::{Lexer, Token};
 use super::super::object::PdfString;
 use super::error::{ContentError, ContentLimit};
-use super::limits::{MAX_CMAP_ENTRIES, MAX_CMAP_TEXT, MAX_SYNTAX_ERRORS};
+use super::limits::{MAX_CMAP_ENTRIES, MAX_CMAP_TEXT};
 
 /// A code space range: codes of `len` bytes between `low` and `high`, byte by byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,31 +264,8 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn next(&mut self) -> Result<Option<Token<'a>>, ContentError> {
-        loop {
-            let at = self.lexer.pos();
-            match self.lexer.next_token() {
-                Ok(token) => return Ok(token.map(|t| t.value)),
-                // A token past the lexer's size limit is not a glitch to step over: retried a
-                // byte further on, each of `((((…` would scan 16 MiB again (measured: 24 s for
-                // one 17 MiB CMap). The same answer as for content streams (`operations`).
-                Err(LexError::Pdf(PdfError::LimitExceeded { .. }) | LexError::NeedMore) => {
-                    return Err(ContentError::Syntax {
-                        offset: at,
-                        what: "token too long",
-                    });
-                }
-                Err(LexError::Pdf(_)) => {
-                    self.errors += 1;
-                    if self.errors > MAX_SYNTAX_ERRORS {
-                        return Err(ContentError::Limit(ContentLimit::SyntaxErrors(
-                            MAX_SYNTAX_ERRORS,
-                        )));
-                    }
-                    self.lexer.skip_whitespace();
-                    self.lexer.set_pos(self.lexer.pos().max(at) + 1);
-                }
-            }
-        }
+        super::operations::tolerant_token(&mut self.lexer, &mut self.errors)
+            .map(|token| token.map(|t| t.value))
     }
 
     /// `N` strings, or `None` at `end` (or at the end of the data).

@@ -63,28 +63,7 @@ impl<'a> Operations<'a> {
     /// [`MAX_SYNTAX_ERRORS`]: viewers draw the rest of a page after a glitch, and so should
     /// anchors be found on it.
     fn token(&mut self) -> Result<Option<Spanned<Token<'a>>>, ContentError> {
-        loop {
-            let at = self.lexer.pos();
-            match self.lexer.next_token() {
-                Ok(token) => return Ok(token),
-                Err(LexError::Pdf(PdfError::LimitExceeded { .. })) | Err(LexError::NeedMore) => {
-                    return Err(ContentError::Syntax {
-                        offset: at,
-                        what: "token too long",
-                    });
-                }
-                Err(LexError::Pdf(_)) => {
-                    self.errors += 1;
-                    if self.errors > MAX_SYNTAX_ERRORS {
-                        return Err(ContentError::Limit(ContentLimit::SyntaxErrors(
-                            MAX_SYNTAX_ERRORS,
-                        )));
-                    }
-                    self.lexer.skip_whitespace();
-                    self.lexer.set_pos(self.lexer.pos().max(at) + 1);
-                }
-            }
-        }
+        tolerant_token(&mut self.lexer, &mut self.errors)
     }
 
     fn expect_token(&mut self, at: usize, what: &'static str) -> Result<Token<'a>, ContentError> {
@@ -206,6 +185,38 @@ impl<'a> Operations<'a> {
                 offset: at,
                 what: "inline image without EI",
             }),
+        }
+    }
+}
+
+/// The next token of a content stream or CMap, stepping over up to [`MAX_SYNTAX_ERRORS`]
+/// glitches (`errors` counts them across calls) as viewers do. A token past the lexer's size
+/// limit ends the stream instead: retried a byte further on, each of `((((…` would scan the
+/// whole rest again (measured: 24 s for one 17 MiB CMap).
+pub(super) fn tolerant_token<'a>(
+    lexer: &mut Lexer<'a>,
+    errors: &mut usize,
+) -> Result<Option<Spanned<Token<'a>>>, ContentError> {
+    loop {
+        let at = lexer.pos();
+        match lexer.next_token() {
+            Ok(token) => return Ok(token),
+            Err(LexError::Pdf(PdfError::LimitExceeded { .. })) | Err(LexError::NeedMore) => {
+                return Err(ContentError::Syntax {
+                    offset: at,
+                    what: "token too long",
+                });
+            }
+            Err(LexError::Pdf(_)) => {
+                *errors += 1;
+                if *errors > MAX_SYNTAX_ERRORS {
+                    return Err(ContentError::Limit(ContentLimit::SyntaxErrors(
+                        MAX_SYNTAX_ERRORS,
+                    )));
+                }
+                lexer.skip_whitespace();
+                lexer.set_pos(lexer.pos().max(at) + 1);
+            }
         }
     }
 }
